@@ -1,0 +1,44 @@
+"""Shared pytest set-up for every suite.
+
+- `tests/` goes on sys.path so the emulator imports as the package `emulator`.
+- A link tree `.collections/ansible_collections/ksyun/cloud -> repo` makes the collection importable as
+  `ansible_collections.ksyun.cloud` (ansible-core's own import path) without installing it.
+"""
+import os
+import sys
+
+import pytest
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(TESTS)
+COLLECTIONS = os.path.join(REPO, ".collections")
+
+
+def _link_collection():
+    ns = os.path.join(COLLECTIONS, "ansible_collections", "ksyun")
+    link = os.path.join(ns, "cloud")
+    if not os.path.islink(link):
+        os.makedirs(ns, exist_ok=True)
+        try:
+            os.symlink(REPO, link)
+        except FileExistsError:  # another xdist worker won the race
+            pass
+
+
+_link_collection()
+for path in (TESTS, COLLECTIONS):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+
+@pytest.fixture
+def emulator_server():
+    """A fresh in-process emulator on a free loopback port (lifecycles immediate, no faults)."""
+    from emulator.server import Emulator
+
+    emu = Emulator(lifecycle_seconds=0)
+    emu.start(host="127.0.0.1", port=0)
+    try:
+        yield emu
+    finally:
+        emu.stop()
