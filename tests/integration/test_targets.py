@@ -1,0 +1,112 @@
+"""Runs every integration target (tests/integration/targets/<name>) as one pytest test.
+
+Each target gets a fresh emulator (tests/emulator/server.py, a separate process) and is played by
+`ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH. The target's tasks receive the
+emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group, plus the
+variables `ksyun_endpoint_url`, `ksyun_emulator_admin` (the admin base URL, for scheduling faults
+with ansible.builtin.uri), `ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
+
+Targets whose `aliases` file contains `disabled` or `unsupported` are skipped.
+Run one target: `pytest tests/integration -k kce_cluster_info`.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(TESTS)
+TARGETS = os.path.join(TESTS, "integration", "targets")
+COLLECTIONS = os.path.join(REPO, ".collections")
+DEMO_AK = "AKLTDEMO0000000000000000"
+DEMO_SK = "demo+secret/KSYUN+emulator+0000000000"
+
+
+def _targets():
+    if not os.path.isdir(TARGETS):
+        return []
+    names = []
+    for name in sorted(os.listdir(TARGETS)):
+        tasks = os.path.join(TARGETS, name, "tasks", "main.yml")
+        if not os.path.isfile(tasks) or name.startswith("setup_"):
+            continue
+        aliases_file = os.path.join(TARGETS, name, "aliases")
+        aliases = open(aliases_file).read().split() if os.path.isfile(aliases_file) else []
+        marks = [pytest.mark.skip(reason="disabled in aliases")] if {"disabled", "unsupported"} & set(aliases) else []
+        names.append(pytest.param(name, marks=marks, id=name))
+    return names
+
+
+class EmulatorProcess:
+    def __init__(self, workdir, *extra):
+        self.port_file = os.path.join(workdir, "port")
+        self.log = os.path.join(workdir, "emulator.log")
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(TESTS, "emulator", "server.py"), "--port", "0",
+             "--port-file", self.port_file, "--lifecycle-seconds", "0", "--log", self.log, *extra],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "emulator.err"), "w"))
+        deadline = time.monotonic() + 20
+        while not (os.path.exists(self.port_file) and open(self.port_file).read().strip()):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("emulator did not start: " + open(os.path.join(workdir, "emulator.err")).read())
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % open(self.port_file).read().strip()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.mark.parametrize("target", _targets())
+def test_target(target):
+    with tempfile.TemporaryDirectory(prefix="ksyun-it-") as work:
+        emu = EmulatorProcess(work)
+        try:
+            extra = {
+                "ksyun_endpoint_url": emu.url,
+                "ksyun_emulator_admin": emu.url + "/_emulator",
+                "ksyun_access_key": DEMO_AK,
+                "ksyun_secret_key": DEMO_SK,
+                "ksyun_region": "cn-beijing-6",
+            }
+            playbook = os.path.join(work, "play.yml")
+            with open(playbook, "w") as f:
+                f.write(PLAY.format(target=target))
+            env = dict(os.environ,
+                       ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+                       ANSIBLE_ROLES_PATH=TARGETS,
+                       ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"),
+                       ANSIBLE_NOCOLOR="1",
+                       ANSIBLE_FORCE_COLOR="0",
+                       ANSIBLE_DEPRECATION_WARNINGS="0",
+                       ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+            bindir = os.path.dirname(sys.executable)
+            cmd = [os.path.join(bindir, "ansible-playbook"), playbook, "-e", json.dumps(extra)]
+            run = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=900)
+            if run.returncode != 0:
+                pytest.fail("target %s failed (rc=%s)\n%s\n%s" % (target, run.returncode, run.stdout[-20000:], run.stderr[-5000:]))
+            # secrets must never reach the output
+            assert DEMO_SK not in run.stdout + run.stderr
+        finally:
+            emu.stop()
+
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/ksyun.cloud.ksyun:
+      endpoint_url: "{{{{ ksyun_endpoint_url }}}}"
+      access_key: "{{{{ ksyun_access_key }}}}"
+      secret_key: "{{{{ ksyun_secret_key }}}}"
+      region: "{{{{ ksyun_region }}}}"
+  roles:
+    - {target}
+"""
