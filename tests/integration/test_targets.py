@@ -89,7 +89,7 @@ def test_target(target):
                        ANSIBLE_PYTHON_INTERPRETER=sys.executable)
             bindir = os.path.dirname(sys.executable)
             cmd = [os.path.join(bindir, "ansible-playbook"), playbook, "-e", json.dumps(extra)]
-            run = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=900)
+            run = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=900, check=False)
             if run.returncode != 0:
                 pytest.fail("target %s failed (rc=%s)\n%s\n%s" % (target, run.returncode, run.stdout[-20000:], run.stderr[-5000:]))
             # secrets must never reach the output

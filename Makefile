@@ -1,0 +1,41 @@
+# ksyun.cloud — developer entry points. `make demo` and `make test` work from a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+COLL := .collections/ansible_collections/ksyun/cloud
+JUNIT := tests/output/junit
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export ANSIBLE_NOCOLOR := 1
+
+.PHONY: demo test unit integration sanity bench venv collection clean
+
+demo: venv collection  ## the main job: a demo playbook against the local emulator (no ksyun account)
+	scripts/with-emulator $(VENV)/bin/ansible-playbook playbooks/demo.yml
+
+test: venv collection  ## every test suite; ends with `N passed, N failed`
+	scripts/test-all
+
+unit: venv collection  ## unit tests (emulator, signer, client, module helpers): no network but loopback
+	$(PY) -m pytest tests/unit -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/unit.xml
+
+integration: venv collection  ## each tests/integration/targets/<t> played against a fresh emulator
+	$(PY) -m pytest tests/integration -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/integration.xml
+
+sanity: venv  ## ansible-test sanity on a real ansible_collections/ksyun/cloud copy, no ignore file
+	scripts/sanity
+
+bench: venv collection  ## figures, not pass/fail
+	$(PY) bench/run.py
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+collection:
+	mkdir -p $(dir $(COLL))
+	test -L $(COLL) || ln -s ../../.. $(COLL)
+
+clean:
+	rm -rf .collections tests/output
