@@ -1,0 +1,133 @@
+"""Benchmarks: figures, not pass/fail (`make bench`).
+
+1. throughput — signed DescribeCluster requests/s against one emulator process with 8 concurrent
+   clients (each its own process and Session, signing with the collection's client), latency 0.
+2. scale — 200 clusters holding 10,000 nodes: DescribeCluster / DescribeClusterInstance latency on an
+   empty account vs the full one (the target is "no slower").
+Run one: `python bench/run.py throughput` or `python bench/run.py scale`.
+"""
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, ".collections"))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+
+AK = "AKLTDEMO0000000000000000"
+SK = "demo+secret/KSYUN+emulator+0000000000"
+KCE = ("kce", "2019-08-06")
+
+
+def start_emulator(work, *extra):
+    port_file = os.path.join(work, "port")
+    proc = subprocess.Popen([sys.executable, os.path.join(REPO, "tests", "emulator", "server.py"), "--port", "0",
+                             "--port-file", port_file, "--lifecycle-seconds", "0", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(400):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            return proc, "http://127.0.0.1:%s" % open(port_file).read().strip()
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("emulator did not start")
+
+
+def client(url):
+    from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
+    return Client(AK, SK, "cn-beijing-6", endpoint_url=url, max_retries=0)
+
+
+def _worker(url, seconds, queue):
+    c = client(url)
+    n, lat = 0, []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t = time.monotonic()
+        c.call(*KCE, "DescribeCluster", {"MaxResults": 10})
+        lat.append(time.monotonic() - t)
+        n += 1
+    queue.put((n, lat))
+
+
+def throughput(clients=8, seconds=5.0):
+    with tempfile.TemporaryDirectory() as work:
+        proc, url = start_emulator(work)
+        try:
+            client(url).call(*KCE, "DescribeCluster", {})  # warm up (seeds the world)
+            queue = multiprocessing.Queue()
+            procs = [multiprocessing.Process(target=_worker, args=(url, seconds, queue)) for _ in range(clients)]
+            t0 = time.monotonic()
+            for p in procs:
+                p.start()
+            results = [queue.get() for _ in procs]
+            for p in procs:
+                p.join()
+            wall = time.monotonic() - t0
+        finally:
+            proc.terminate()
+            proc.wait()
+    total = sum(n for n, _ in results)
+    lat = sorted(x for _, ls in results for x in ls)
+    print("throughput: %d signed DescribeCluster in %.1f s with %d client processes = %.0f req/s; "
+          "latency p50 %.1f ms, p99 %.1f ms" % (total, wall, clients, total / wall,
+                                               1000 * lat[len(lat) // 2], 1000 * lat[int(len(lat) * 0.99)]))
+
+
+def _timed(fn, repeat=20):
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return 1000 * statistics.median(samples)
+
+
+def scale(clusters=200, nodes_per_cluster=50):
+    import json
+    from emulator.server import Emulator  # in-process: the figures are the server's work
+
+    emu = Emulator(lifecycle_seconds=0)
+    emu.start(host="127.0.0.1", port=0)
+    try:
+        c = client(emu.url)
+        c.call(*KCE, "DescribeCluster", {})
+        first = c.call(*KCE, "DescribeCluster", {}).get("ClusterSet") or []
+        probe = first[0]["ClusterId"] if first else None
+        empty_dc = _timed(lambda: c.call(*KCE, "DescribeCluster", {"MaxResults": 20}))
+        empty_dci = _timed(lambda: c.call(*KCE, "DescribeClusterInstance", {"ClusterId": probe})) if probe else float("nan")
+        para = {"MaxCount": 0, "MinCount": 0, "ImageId": "5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7",
+                "SubnetId": "7e23b980-11c2-4bb0-9388-xxxxxxx", "InstancePassword": "Bench1234!",
+                "SecurityGroupId": "d46c7672-7ca9-4f51-bbd9-xxxxxxx", "DataDiskGb": 50, "ChargeType": "Daily",
+                "InstanceType": "I3.4B", "PurchaseTime": 0, "InstanceNameSuffix": 1}
+        t0 = time.monotonic()
+        made = 0
+        for i in range(clusters):
+            master = dict(para, MaxCount=3, MinCount=3, InstanceName="m%d" % i)
+            worker = dict(para, MaxCount=nodes_per_cluster - 3, MinCount=nodes_per_cluster - 3, InstanceName="w%d" % i)
+            c.call(*KCE, "CreateCluster", {
+                "ClusterName": "bench-%03d" % i, "VpcId": "31e21dca-c92e-4b06-a8ce-xxxxxx",
+                "PodCidr": "10.66.0.0/16", "ServiceCidr": "10.254.0.0/16", "NetworkType": "Flannel",
+                "K8sVersion": "v1.15.5", "ReserveSubnetId": "372bdbac-ea1d-4f99-9c30-xxxxxx",
+                "InstanceSet.1.NodeRole": "Master_Etcd", "InstanceSet.1.NodePara.1": json.dumps(master),
+                "InstanceSet.2.NodeRole": "Worker", "InstanceSet.2.NodePara.1": json.dumps(worker)}, write=True)
+            made += nodes_per_cluster
+        build = time.monotonic() - t0
+        full = c.call(*KCE, "DescribeCluster", {"MaxResults": 1})
+        full_dc = _timed(lambda: c.call(*KCE, "DescribeCluster", {"MaxResults": 20}))
+        full_dci = _timed(lambda: c.call(*KCE, "DescribeClusterInstance", {"ClusterId": probe})) if probe else float("nan")
+        print("scale: built %d clusters / %d nodes in %.1f s (TotalCount now %s)" % (clusters, made, build, full.get("TotalCount")))
+        print("scale: DescribeCluster(20) median %.2f ms empty -> %.2f ms full" % (empty_dc, full_dc))
+        print("scale: DescribeClusterInstance(one cluster) median %.2f ms empty -> %.2f ms full" % (empty_dci, full_dci))
+    finally:
+        emu.stop()
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or ["throughput", "scale"]
+    for name in which:
+        globals()[name]()
