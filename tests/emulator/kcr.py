@@ -1,0 +1,566 @@
+"""KCR — the container registry part of the kce endpoint (API version 2018-03-14), 17 actions.
+
+Everything KCR keeps is per account (`req.account_store`: the registry has no region).
+Store kinds (all private to this module):
+
+| kind | id | parent | what |
+|---|---|---|---|
+| `kcr_namespace` | namespace name | | NamespaceSet fields (RepoCount is derived when read) |
+| `kcr_repo` | `namespace/repo` | namespace | RepoSet fields (Public is derived from the namespace) |
+| `kcr_public_repo` | repo name | | the registry's public catalogue, copied into the account lazily |
+| `kcr_tag` | `repo:tag` | repo name | TagSet fields |
+| `kcr_favor` | repo name | | FavorSet fields |
+| `kcr_account` | `"registry"` | | the registry login: salted PBKDF2 hash only, never the password |
+| `kcr_meta` | `"seeded"` | | marks the account as seeded |
+
+Decisions where the documents are silent (also see the tests):
+
+- Times are printed `YYYY-MM-DD HH:MM:SS` in UTC+8 (Beijing), like the examples.
+- Namespace names: 1-63 characters, lowercase letters, digits, `-` and `_`, beginning and ending
+  with a letter or digit.  Repository names are `namespace/path`, path = one or more components of
+  lowercase letters and digits joined by single `.`, `_`, `__` or `-` runs, components joined by `/`
+  (the public catalogue has `ksyun/dns/k8s-dns-dnsmasq-nanny-amd64`), at most 255 characters in all.
+- A namespace name is unique in the whole registry: `RepoNamespaceExist` answers true for a name
+  taken by ANY account (or by the registry itself: `ksyun`, `openshift`), and CreateRepoNamespace of
+  such a name fails with NamespaceAlreadyExists.  That is the only thing one account can learn about
+  another; every other action sees the caller's own data only.
+- `ChartCount` stays 0 (the API has no Helm actions); `add_charts()` lets tests seed charts.
+- Repositories inherit `Public` from their namespace at read time (ModifyRepoNamespaceType flips
+  them all).  DescribeRepository ignores unknown RepoName.N values (empty result, not an error).
+- Tags cannot be pushed through the API; `push_tag()` seeds them.  `DescribeTag` without RepoName
+  lists every tag of the caller's repositories.  `DeleteTags` without RepoName takes full
+  references `namespace/repo:tag` in Tag.N.  Every tag is checked before any is deleted.
+  `SizeByte` is a number as in the example (the table says String); clients should accept both.
+- Favourites: `KSYUN HUB` targets must be a public repository or one of the caller's repositories
+  (else RepositoryNotFound); `DOCKER HUB` targets are outside the emulator and only checked for
+  syntax.  FavorCount of the caller's copy of the target is kept in step.  GetFavor lists KSYUN HUB
+  first, then DOCKER HUB, each by name (the example's order).  Deleting a repository also removes
+  the caller's favourite of it.
+- Passwords: 8-32 characters from letters, digits and the documented specials
+  ``!$%()*+,-./:;<=>?@[]^_`{|}~`` (the print loses `|` and `]` to the table layout and shows `?`
+  in ModifyPassword only; we accept the union), at least two of the three classes.  Never stored
+  in clear, never echoed in an error message.
+"""
+import hashlib
+import hmac
+import os
+import re
+import time
+
+from .core import ApiError, action, conflict, invalid, missing, not_found, paginate
+from . import kcr_world
+
+VERSION = "2018-03-14"
+SERVICE = "kce"
+
+NAMESPACE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+REPO_PATH_RE = re.compile(r"^%s(?:/%s)*$" % (_COMPONENT, _COMPONENT))
+TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+DOCKER_HUB_RE = re.compile(r"^(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+PASSWORD_SPECIALS = "!$%()*+,-./:;<=>?@[]^_`{|}~"
+REPO_TYPES = ("KSYUN HUB", "DOCKER HUB")
+MAX_DESCRIPTION = 1000
+
+
+def fmt_time(ts):
+    """Epoch seconds -> 'YYYY-MM-DD HH:MM:SS' in UTC+8, the documents' display format."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts) + 8 * 3600))
+
+
+def _public(obj):
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+# --------------------------------------------------------------------------------------- seeding
+
+def ensure_seeded(store):
+    """Copy the registry's public catalogue into an account (once)."""
+    if store.get("kcr_meta", "seeded") is not None:
+        return
+    for repo in kcr_world.public_repositories():
+        store.put("kcr_public_repo", repo["RepoName"], dict(repo))
+    store.put("kcr_meta", "seeded", {"seeded": True})
+
+
+def push_tag(store, repo_name, tag, now=None, **fields):
+    """Seed a tag into a repository (the API has no push).  `store` is an account store.
+
+    `fields` override TagSet fields (ImageId, SizeByte, Author, DockerVersion, Architecture, Os,
+    CreateTime).  Returns the tag record.  Raises KeyError if the repository does not exist and
+    ValueError for an invalid tag name.
+    """
+    if not TAG_RE.match(tag or ""):
+        raise ValueError("invalid tag name %r" % (tag,))
+    if store.get("kcr_repo", repo_name) is None and store.get("kcr_public_repo", repo_name) is None:
+        raise KeyError(repo_name)
+    digest = hashlib.sha256(("%s:%s" % (repo_name, tag)).encode()).hexdigest()
+    rec = {
+        "RepoName": repo_name,
+        "TagName": tag,
+        "ImageId": "sha256:" + digest,
+        "CreateTime": fmt_time(time.time() if now is None else now),
+        "SizeByte": 1000000 + int(digest[:6], 16) * 37,
+        "Author": "",
+        "DockerVersion": "18.09.7",
+        "Architecture": "amd64",
+        "Os": "linux",
+    }
+    for key, value in fields.items():
+        if key not in rec:
+            raise ValueError("unknown TagSet field %r" % (key,))
+        rec[key] = value
+    store.put("kcr_tag", "%s:%s" % (repo_name, tag), rec, parent=repo_name)
+    return dict(rec)
+
+
+def add_charts(store, namespace, count=1):
+    """Seed Helm charts into a namespace (only its ChartCount is modelled)."""
+    ns = store.get("kcr_namespace", namespace)
+    if ns is None:
+        raise KeyError(namespace)
+    ns["ChartCount"] = ns.get("ChartCount", 0) + count
+    store.put("kcr_namespace", namespace, ns)
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+def _store(req):
+    store = req.account_store
+    ensure_seeded(store)
+    return store
+
+
+def _namespace_param(p, name="Namespace"):
+    return p.str(name, required=True, pattern=NAMESPACE_RE, max_len=63)
+
+
+def _repo_param(p, name="RepoName", required=True):
+    value = p.str(name, required=required)
+    if value is None:
+        return None
+    _check_repo_name(value, name)
+    return value
+
+
+def _check_repo_name(value, name):
+    if len(value) > 255 or "/" not in value:
+        raise invalid(name, "A repository name is namespace/repository.")
+    ns, path = value.split("/", 1)
+    if not NAMESPACE_RE.match(ns) or not REPO_PATH_RE.match(path):
+        raise invalid(name, "A repository name is namespace/repository.")
+
+
+def _taken_elsewhere(req, namespace):
+    """True when another account (or the registry itself) owns this namespace name."""
+    if namespace in kcr_world.public_namespaces():
+        return True
+    finder = getattr(req, "namespace_taken_elsewhere", None)
+    if finder is not None:
+        return bool(finder(namespace))
+    others = getattr(req, "other_account_stores", None)
+    if others is not None:
+        return any(s.get("kcr_namespace", namespace) is not None for s in others())
+    return False
+
+
+def _ns_view(store, ns):
+    out = _public(ns)
+    out["RepoCount"] = store.count("kcr_repo", parent=ns["Namespace"])
+    out.setdefault("ChartCount", 0)
+    return {k: out[k] for k in ("Namespace", "Public", "RepoCount", "ChartCount", "CreateTime")}
+
+
+def _repo_view(store, repo):
+    out = _public(repo)
+    ns = store.get("kcr_namespace", repo["RepoName"].split("/", 1)[0])
+    if ns is not None:
+        out["Public"] = bool(ns["Public"])
+    return {k: out[k] for k in ("RepoName", "Public", "FavorCount", "PullCount", "Description", "CreateTime")}
+
+
+def _apply_filters(items, filters, getters):
+    for name, values in filters.items():
+        get = getters[name]
+        items = [it for it in items if get(it) in values]
+    return items
+
+
+def _bool_values(values, name="Filter.N.Value"):
+    out = set()
+    for v in values:
+        low = str(v).lower()
+        if low in ("true", "1"):
+            out.add(True)
+        elif low in ("false", "0"):
+            out.add(False)
+        else:
+            raise invalid(name, "public is true or false.")
+    return out
+
+
+def _page_response(key, items, marker, max_results):
+    page, next_marker, total = paginate(items, marker, max_results)
+    return {"Marker": next_marker, "MaxResults": max_results, "TotalCount": total, key: page}
+
+
+# ----------------------------------------------------------------------------------- namespaces
+
+@action(SERVICE, VERSION, "CreateRepoNamespace", mutates=True)
+def create_repo_namespace(req):
+    p = req.params
+    name = _namespace_param(p)
+    public = p.bool("Public", required=True)
+    store = _store(req)
+    if store.get("kcr_namespace", name) is not None or _taken_elsewhere(req, name):
+        raise conflict("NamespaceAlreadyExists", "The namespace '%s' already exists." % name)
+    store.put("kcr_namespace", name, {"Namespace": name, "Public": public, "ChartCount": 0,
+                                      "CreateTime": fmt_time(req.now()), "_created": req.now()})
+    return {}
+
+
+@action(SERVICE, VERSION, "DescribeRepoNamespace")
+def describe_repo_namespace(req):
+    p = req.params
+    name = p.str("Namespace")
+    filters = p.filters(["public"])
+    marker, max_results = p.page(20, 99)
+    store = _store(req)
+    items = [_ns_view(store, ns) for ns in store.list("kcr_namespace")]
+    items.sort(key=lambda n: n["Namespace"])
+    if name is not None:
+        items = [n for n in items if n["Namespace"] == name]
+    if "public" in filters:
+        wanted = _bool_values(filters["public"])
+        items = [n for n in items if n["Public"] in wanted]
+    return _page_response("NamespaceSet", items, marker, max_results)
+
+
+@action(SERVICE, VERSION, "ModifyRepoNamespaceType", mutates=True)
+def modify_repo_namespace_type(req):
+    p = req.params
+    name = _namespace_param(p)
+    public = p.bool("Public", required=True)
+    store = _store(req)
+    ns = store.get("kcr_namespace", name)
+    if ns is None:
+        raise not_found("Namespace", name)
+    ns["Public"] = public
+    store.put("kcr_namespace", name, ns)
+    return {}
+
+
+@action(SERVICE, VERSION, "RepoNamespaceExist")
+def repo_namespace_exist(req):
+    name = _namespace_param(req.params)
+    store = _store(req)
+    exist = store.get("kcr_namespace", name) is not None or _taken_elsewhere(req, name)
+    return {"Exist": exist}
+
+
+@action(SERVICE, VERSION, "DeleteRepoNamespace", mutates=True)
+def delete_repo_namespace(req):
+    name = _namespace_param(req.params)
+    store = _store(req)
+    ns = store.get("kcr_namespace", name)
+    if ns is None:
+        raise not_found("Namespace", name)
+    view = _ns_view(store, ns)
+    if view["RepoCount"] or view["ChartCount"]:
+        raise conflict("NamespaceNotEmpty",
+                       "The namespace '%s' still holds %d repositories and %d charts."
+                       % (name, view["RepoCount"], view["ChartCount"]))
+    store.delete("kcr_namespace", name)
+    return {}
+
+
+# --------------------------------------------------------------------------------- repositories
+
+@action(SERVICE, VERSION, "CreateRepository", mutates=True)
+def create_repository(req):
+    p = req.params
+    name = _repo_param(p)
+    description = p.str("Description", default="", max_len=MAX_DESCRIPTION)
+    store = _store(req)
+    ns_name = name.split("/", 1)[0]
+    ns = store.get("kcr_namespace", ns_name)
+    if ns is None:
+        raise not_found("Namespace", ns_name)
+    if store.get("kcr_repo", name) is not None:
+        raise conflict("RepositoryAlreadyExists", "The repository '%s' already exists." % name)
+    store.put("kcr_repo", name, {"RepoName": name, "Public": bool(ns["Public"]), "FavorCount": 0,
+                                 "PullCount": 0, "Description": description,
+                                 "CreateTime": fmt_time(req.now()), "_created": req.now()},
+              parent=ns_name)
+    return {}
+
+
+@action(SERVICE, VERSION, "DescribeRepository")
+def describe_repository(req):
+    p = req.params
+    names = p.list("RepoName")
+    for i, n in enumerate(names):
+        _check_repo_name(n, "RepoName.%d" % (i + 1))
+    filters = p.filters(["public", "namespace"])
+    marker, max_results = p.page(20, 99)
+    store = _store(req)
+    items = [_repo_view(store, r) for r in store.list("kcr_repo")]
+    items.sort(key=lambda r: r["RepoName"])
+    if names:
+        wanted = set(names)
+        items = [r for r in items if r["RepoName"] in wanted]
+    if "public" in filters:
+        pub = _bool_values(filters["public"])
+        items = [r for r in items if r["Public"] in pub]
+    if "namespace" in filters:
+        nss = set(filters["namespace"])
+        items = [r for r in items if r["RepoName"].split("/", 1)[0] in nss]
+    return _page_response("RepoSet", items, marker, max_results)
+
+
+@action(SERVICE, VERSION, "DeleteRepository", mutates=True)
+def delete_repository(req):
+    name = _repo_param(req.params)
+    store = _store(req)
+    if store.get("kcr_repo", name) is None:
+        raise not_found("Repository", name)
+    for tag in store.list("kcr_tag", parent=name):
+        store.delete("kcr_tag", "%s:%s" % (name, tag["TagName"]))
+    fav = store.get("kcr_favor", name)
+    if fav is not None and fav["RepoType"] == "KSYUN HUB":
+        store.delete("kcr_favor", name)
+    store.delete("kcr_repo", name)
+    return {}
+
+
+@action(SERVICE, VERSION, "DescribePublicRepository")
+def describe_public_repository(req):
+    p = req.params
+    names = p.list("RepoName")
+    for i, n in enumerate(names):
+        _check_repo_name(n, "RepoName.%d" % (i + 1))
+    filters = p.filters(["namespace"])
+    marker, max_results = p.page(20, 99)
+    store = _store(req)
+    items = [_public(r) for r in store.list("kcr_public_repo")]   # seeded newest first
+    if names:
+        wanted = set(names)
+        items = [r for r in items if r["RepoName"] in wanted]
+    if "namespace" in filters:
+        nss = set(filters["namespace"])
+        items = [r for r in items if r["RepoName"].split("/", 1)[0] in nss]
+    return _page_response("RepoSet", items, marker, max_results)
+
+
+@action(SERVICE, VERSION, "UpdateRepoDesc", mutates=True)
+def update_repo_desc(req):
+    p = req.params
+    name = _repo_param(p)
+    if not p.has("Description"):
+        raise missing("Description")
+    description = p.str("Description", default="", max_len=MAX_DESCRIPTION)
+    store = _store(req)
+    repo = store.get("kcr_repo", name)
+    if repo is None:
+        raise not_found("Repository", name)
+    repo["Description"] = description
+    store.put("kcr_repo", name, repo, parent=name.split("/", 1)[0])
+    return {}
+
+
+# ------------------------------------------------------------------------------------------ tags
+
+def _tag_view(tag):
+    rec = _public(tag)
+    return {k: rec[k] for k in ("RepoName", "TagName", "ImageId", "CreateTime", "SizeByte", "Author",
+                                "DockerVersion", "Architecture", "Os")}
+
+
+def _known_repo(store, name):
+    return store.get("kcr_repo", name) is not None or store.get("kcr_public_repo", name) is not None
+
+
+@action(SERVICE, VERSION, "DescribeTag")
+def describe_tag(req):
+    p = req.params
+    name = _repo_param(p, required=False)
+    filters = p.filters(["tag"])
+    marker, max_results = p.page(20, 99)
+    store = _store(req)
+    if name is not None:
+        if not _known_repo(store, name):
+            raise not_found("Repository", name)
+        tags = store.list("kcr_tag", parent=name)
+    else:
+        tags = []
+        for repo in sorted(store.list("kcr_repo"), key=lambda r: r["RepoName"]):
+            tags.extend(store.list("kcr_tag", parent=repo["RepoName"]))
+    items = [_tag_view(t) for t in tags]
+    if name is not None:
+        items.sort(key=lambda t: t["TagName"])
+    if "tag" in filters:
+        wanted = set(filters["tag"])
+        items = [t for t in items if t["TagName"] in wanted]
+    return _page_response("TagSet", items, marker, max_results)
+
+
+@action(SERVICE, VERSION, "DeleteTags", mutates=True)
+def delete_tags(req):
+    p = req.params
+    name = _repo_param(p, required=False)
+    tags = p.list("Tag", required=True)
+    if not tags:
+        raise missing("Tag.N")
+    store = _store(req)
+    if name is not None and store.get("kcr_repo", name) is None:
+        raise not_found("Repository", name)
+    keys = []
+    for i, tag in enumerate(tags):
+        label = "Tag.%d" % (i + 1)
+        if name is not None:
+            repo, tag_name = name, tag
+        else:
+            if ":" not in tag:
+                raise invalid(label, "Without RepoName a tag is namespace/repository:tag.")
+            repo, tag_name = tag.rsplit(":", 1)
+            _check_repo_name(repo, label)
+            if store.get("kcr_repo", repo) is None:
+                raise not_found("Repository", repo)
+        if not TAG_RE.match(tag_name):
+            raise invalid(label)
+        key = "%s:%s" % (repo, tag_name)
+        if store.get("kcr_tag", key) is None:
+            raise not_found("Tag", key)
+        if key not in keys:
+            keys.append(key)
+    for key in keys:
+        store.delete("kcr_tag", key)
+    return {}
+
+
+# ------------------------------------------------------------------------------------ favourites
+
+def _favor_target(store, name):
+    """The caller's copy of a KSYUN HUB repository: (kind, record) or (None, None)."""
+    for kind in ("kcr_repo", "kcr_public_repo"):
+        rec = store.get(kind, name)
+        if rec is not None:
+            return kind, rec
+    return None, None
+
+
+def _bump_favor(store, name, delta):
+    kind, rec = _favor_target(store, name)
+    if rec is None:
+        return
+    rec["FavorCount"] = max(0, rec.get("FavorCount", 0) + delta)
+    parent = name.split("/", 1)[0] if kind == "kcr_repo" else None
+    store.put(kind, name, rec, parent=parent)
+
+
+@action(SERVICE, VERSION, "GetFavor")
+def get_favor(req):
+    marker, max_results = req.params.page(20, 99)
+    store = _store(req)
+    items = [{k: f[k] for k in ("RepoName", "RepoType", "CreateTime")} for f in store.list("kcr_favor")]
+    items.sort(key=lambda f: (REPO_TYPES.index(f["RepoType"]), f["RepoName"]))
+    return _page_response("FavorSet", items, marker, max_results)
+
+
+@action(SERVICE, VERSION, "AddFavor", mutates=True)
+def add_favor(req):
+    p = req.params
+    name = p.str("RepoName", required=True, max_len=255)
+    repo_type = p.str("RepoType", required=True, choices=REPO_TYPES)
+    store = _store(req)
+    if repo_type == "KSYUN HUB":
+        _check_repo_name(name, "RepoName")
+        if _favor_target(store, name)[1] is None:
+            raise not_found("Repository", name)
+    elif not DOCKER_HUB_RE.match(name):
+        raise invalid("RepoName")
+    if store.get("kcr_favor", name) is not None:
+        raise conflict("FavorAlreadyExists", "The repository '%s' is already a favourite." % name)
+    store.put("kcr_favor", name, {"RepoName": name, "RepoType": repo_type,
+                                  "CreateTime": fmt_time(req.now())})
+    if repo_type == "KSYUN HUB":
+        _bump_favor(store, name, +1)
+    return {}
+
+
+@action(SERVICE, VERSION, "DeleteFavor", mutates=True)
+def delete_favor(req):
+    name = req.params.str("RepoName", required=True, max_len=255)
+    store = _store(req)
+    fav = store.get("kcr_favor", name)
+    if fav is None:
+        raise not_found("Favor", name)
+    store.delete("kcr_favor", name)
+    if fav["RepoType"] == "KSYUN HUB":
+        _bump_favor(store, name, -1)
+    return {}
+
+
+# ------------------------------------------------------------------------------ registry account
+
+def check_password(value, name="Password"):
+    """Raise InvalidParameterValue (never echoing the value) unless the password follows the rule."""
+    if not 8 <= len(value) <= 32:
+        raise invalid(name, "The password has 8 to 32 characters.")
+    classes = set()
+    for ch in value:
+        if "a" <= ch.lower() <= "z":
+            classes.add("letter")
+        elif "0" <= ch <= "9":
+            classes.add("digit")
+        elif ch in PASSWORD_SPECIALS:
+            classes.add("special")
+        else:
+            raise invalid(name, "The password may only contain letters, digits and %s" % PASSWORD_SPECIALS)
+    if len(classes) < 2:
+        raise invalid(name, "The password needs at least two of letters, digits and special characters.")
+
+
+def _hash_password(password, salt=None):
+    salt = salt or os.urandom(16).hex()
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), 10000).hex()
+    return salt, digest
+
+
+def verify_password(store, password):
+    """True when `password` is the account's registry password (for tests)."""
+    acct = store.get("kcr_account", "registry")
+    if acct is None:
+        return False
+    _, digest = _hash_password(password, acct["_salt"])
+    return hmac.compare_digest(digest, acct["_hash"])
+
+
+def _password_param(p):
+    value = p.str("Password", required=True)
+    check_password(value)
+    return value
+
+
+@action(SERVICE, VERSION, "RegisterRepositoryAccount", mutates=True)
+def register_repository_account(req):
+    password = _password_param(req.params)
+    store = _store(req)
+    if store.get("kcr_account", "registry") is not None:
+        raise conflict("AccountAlreadyRegistered", "The registry account is already registered.")
+    salt, digest = _hash_password(password)
+    store.put("kcr_account", "registry", {"_salt": salt, "_hash": digest,
+                                          "CreateTime": fmt_time(req.now())})
+    return {}
+
+
+@action(SERVICE, VERSION, "ModifyPassword", mutates=True)
+def modify_password(req):
+    password = _password_param(req.params)
+    store = _store(req)
+    acct = store.get("kcr_account", "registry")
+    if acct is None:
+        raise conflict("AccountNotRegistered", "The registry account is not registered.")
+    acct["_salt"], acct["_hash"] = _hash_password(password)
+    store.put("kcr_account", "registry", acct)
+    return {}
