@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: kce_node_info
+short_description: List the nodes of a Kingsoft Cloud KCE cluster
+version_added: 0.1.0
+author:
+  - ksyun.cloud developers (!UNKNOWN)
+description:
+  - Lists the master, etcd and worker nodes of one Kingsoft Cloud Container Engine (KCE) cluster with
+    the C(DescribeClusterInstance) API action, following every page of the answer.
+options:
+  cluster_id:
+    description:
+      - The id of the cluster whose nodes are listed.
+    type: str
+    required: true
+  roles:
+    description:
+      - Only return the nodes with one of these roles (the C(instance-role) filter).
+    type: list
+    elements: str
+    choices: [Worker, Master_Etcd, Master, Etcd]
+  instance_ids:
+    description:
+      - Only return the nodes with these instance ids (the C(instance-id) filter).
+    type: list
+    elements: str
+    aliases: [ids]
+  search:
+    description:
+      - Fuzzy match on the private IP address of the node's primary network interface, done by the API
+        (its C(Search) parameter).
+    type: str
+extends_documentation_fragment:
+  - ksyun.cloud.common
+attributes:
+  check_mode:
+    description: Can run in check mode and return the same data as without it.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed when in diff mode.
+    support: none
+    details: This module only reads, it never changes anything.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: all
+  action_group:
+    description: Use C(group/ksyun.cloud.ksyun) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - ksyun.cloud.ksyun
+seealso:
+  - module: ksyun.cloud.kce_cluster_info
+"""
+
+EXAMPLES = r"""
+- name: List every node of a cluster
+  ksyun.cloud.kce_node_info:
+    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+  register: nodes
+
+- name: Private IP addresses of the worker nodes
+  ksyun.cloud.kce_node_info:
+    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    roles: [Worker]
+  register: workers
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ workers.nodes | map(attribute='kec_instance_para.private_ip_address') | list }}"
+
+- name: The node that has this address
+  ksyun.cloud.kce_node_info:
+    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    search: 10.0.22.28
+
+- name: With the region taken from module_defaults
+  module_defaults:
+    group/ksyun.cloud.ksyun:
+      region: cn-beijing-6
+  ksyun.cloud.kce_node_info:
+    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    roles: [Master_Etcd, Master, Etcd]
+"""
+
+RETURN = r"""
+nodes:
+  description: The nodes found, in the order of the API; an empty list when none matched.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: The instance id of the node.
+      type: str
+      sample: 6f2faec7-057f-455f-a45c-0123456789ab
+    instance_name:
+      description: The instance name.
+      type: str
+      sample: openapi-worker-1
+    instance_role:
+      description: The node role, one of C(Worker), C(Master_Etcd), C(Master), C(Etcd).
+      type: str
+      sample: Worker
+    instance_status:
+      description: The node status, one of C(normal), C(abnormal), C(building), C(failed), C(installing).
+      type: str
+      sample: normal
+    kec_instance_para:
+      description: The configuration of a virtual machine (KEC) node.
+      type: dict
+      returned: for a virtual machine cluster
+      contains:
+        instance_type:
+          description: The instance type.
+          type: str
+          sample: I3.4B
+        image_id:
+          description: The image id.
+          type: str
+          sample: 5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7
+        private_ip_address:
+          description: The private IP address of the primary network interface.
+          type: str
+          sample: 10.0.22.28
+        availability_zone:
+          description: The availability zone.
+          type: str
+          sample: cn-beijing-6b
+        subnet_id:
+          description: The subnet of the primary network interface.
+          type: str
+        vpc_id:
+          description: The VPC of the primary network interface.
+          type: str
+        charge_type:
+          description: The charge type.
+          type: str
+          sample: Daily
+        project_id:
+          description: The project id.
+          type: raw
+          sample: 0
+        create_time:
+          description: When the instance was created.
+          type: str
+          sample: "2019-09-10T15:22:43Z"
+        instance_configure:
+          description: The size of the instance (C(vcpu), C(memory_gb), C(gpu), C(data_disk_gb), C(root_disk_gb), C(data_disk_type)).
+          type: dict
+          sample: {"vcpu": 4, "memory_gb": 8, "gpu": 0, "data_disk_gb": 50, "root_disk_gb": 20, "data_disk_type": "SSD"}
+        system_disk:
+          description: The system disk (C(disk_type), C(disk_size)).
+          type: dict
+          sample: {"disk_type": "Local_SSD", "disk_size": 20}
+        network_interface_set:
+          description: The network interfaces (id, type, subnet, private IP, MAC address, security groups).
+          type: list
+          elements: dict
+    epc_instance_para:
+      description: The configuration of a bare-metal (EPC) node.
+      type: dict
+      returned: for a bare-metal cluster
+      contains:
+        instance_type:
+          description: The bare-metal server type.
+          type: str
+          sample: CAL
+        cpu:
+          description: The CPU (C(model), C(frequency), C(count), C(core_count)).
+          type: dict
+        memory:
+          description: The memory size.
+          type: str
+          sample: 128G
+        disk_set:
+          description: The disks (C(disk_type), C(raid), C(space)).
+          type: list
+          elements: dict
+        os_name:
+          description: The operating system image name.
+          type: str
+        image_id:
+          description: The image id.
+          type: str
+        availability_zone:
+          description: The availability zone.
+          type: str
+        network_interface_set:
+          description: The network interfaces.
+          type: list
+          elements: dict
+api_calls:
+  description: The API actions made, in order (retries included), for building least-privilege policies.
+  returned: when I(debug_api_calls=true)
+  type: list
+  elements: str
+  sample: [DescribeClusterInstance]
+"""
+
+from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+
+
+ARGUMENT_SPEC = dict(
+    cluster_id=dict(type="str", required=True),
+    roles=dict(type="list", elements="str", choices=["Worker", "Master_Etcd", "Master", "Etcd"]),
+    instance_ids=dict(type="list", elements="str", aliases=["ids"]),
+    search=dict(type="str"),
+)
+
+
+def build_filters(params):
+    """The documented Filter.N of DescribeClusterInstance (instance-role) from the options."""
+    return {"instance-role": params["roles"] or None}
+
+
+def describe(m):
+    return kce.describe_cluster_instances(
+        m.client, m.params["cluster_id"], instance_ids=m.params["instance_ids"] or None,
+        search=m.params["search"] or None, filters=build_filters(m.params))
+
+
+def main():
+    m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    if not m.params["cluster_id"].strip():
+        m.module.fail_json(msg="cluster_id must not be empty")
+    with m.fail_on_error():
+        nodes = describe(m)
+    m.exit(nodes=snake(nodes))
+
+
+if __name__ == "__main__":
+    main()
