@@ -8,7 +8,10 @@ Store kinds (in `req.store`, scoped to account + region):
 | `image_cache` | ImageCacheId | the CreateImageCache request; status derived when read |
 
 Subnets and security groups are read from the default world's kinds `subnet` and
-`security_group` (`SubnetId`, `VpcId`, `AvailabilityZone`, `CidrBlock` / `SecurityGroupId`, `VpcId`).
+`security_group` (`SubnetId`, `VpcId`, `AvailabilityZone`, `CidrBlock`, `SubnetType`, `_canon`,
+`_ip_next` / `SecurityGroupId`, `VpcId`; see world.py).  The KCI document's ids
+(`f2ac1919-0e34-4812xxxxxx`, `d46c7672-7ca9-4f51xxxxxx`) are aliases there.  Private IPs come from
+the same per-subnet counter as KCE nodes, so the two never collide.
 
 Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
 
@@ -23,7 +26,8 @@ Decisions where the documents are silent or contradict themselves:
 - `ContainerGroupName` only (erratum); `ContainerGroup.Name` is not accepted (the live API would not).
 - `Container.N.ImagePullPolicy`: the table says required, the example omits it and its
   DescribeContainerGroup answer shows `IfNotPresent`: it is optional, default `IfNotPresent`.
-- Security groups (1..3, no duplicates) must exist and belong to the subnet's VPC.
+- Security groups (1..3, no duplicates) must exist and belong to the subnet's VPC; the subnet must
+  not be a `Reserve` (endpoint) subnet.
 - Group `Cpu`/`Memory` (0 < Cpu <= 256, 0 < Memory <= 2048, at most 3 decimals): when omitted they
   come from `InstanceType` (`N3.2B` = 2 cores, ratio letter A/B/C/D/E = 1/2/4/8/16 GiB per core),
   else the sum of the containers' values, else 1 core / 2 GiB.  The containers' sums may not
@@ -121,6 +125,8 @@ def _subnet(req, subnet_id, name="SubnetId"):
     sub = req.store.get("subnet", subnet_id)
     if sub is None:
         raise not_found("Subnet", subnet_id)
+    if sub.get("SubnetType") == "Reserve":
+        raise invalid(name, "The subnet '%s' is a reserved (endpoint) subnet." % subnet_id)
     return sub
 
 
@@ -144,7 +150,7 @@ def _credentials(p):
 # ------------------------------------------------------------------------- CreateContainerGroup
 
 def _dns_config(p, prefix):
-    if not any(k == prefix or k.startswith(prefix + ".") for k in _keys(p)):
+    if not p.has(prefix):
         return None
     d = p.sub(prefix)
     servers = d.list("NameServer")
@@ -161,18 +167,6 @@ def _dns_config(p, prefix):
     for o in d.groups("Option"):
         options.append({"Name": o.str("Name", required=True, max_len=255), "Value": o.str("Value")})
     return {"NameServers": servers, "Searches": searches, "Options": options}
-
-
-def _keys(p):
-    """Names present in a Params (best effort over the core's representation)."""
-    for attr in ("keys", "names"):
-        fn = getattr(p, attr, None)
-        if callable(fn):
-            return list(fn())
-    raw = getattr(p, "raw", None) or getattr(p, "_raw", None) or getattr(p, "values", None)
-    if isinstance(raw, dict):
-        return list(raw)
-    return []
 
 
 def _host_aliases(p, prefix):
@@ -307,18 +301,27 @@ def _resources(p, containers, instance_type):
 
 
 def _allocate_ip(req, subnet):
+    """Next free address of the subnet.
+
+    Same protocol as the KCE nodes (kce.py): a counter `_ip_next` on the canonical subnet object,
+    skipping `_ip_seeded`, so container groups and cluster nodes never share an address.
+    """
+    canon_id = subnet.get("_canon") or subnet.get("SubnetId")
+    canon = req.store.get("subnet", canon_id) or subnet
     try:
-        net = ipaddress.ip_network(subnet.get("CidrBlock") or "10.0.0.0/24", strict=False)
+        net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
     except ValueError:
         net = ipaddress.ip_network("10.0.0.0/24")
-    used = {g.get("_ip") for g in req.store.list("container_group")}
-    hosts = max(1, net.num_addresses - 4)
-    start = req.rng.randrange(hosts)
-    for k in range(min(hosts, 65536)):
-        ip = str(net.network_address + 2 + (start + k) % hosts)
-        if ip not in used:
-            return ip
-    raise ApiError(400, "InsufficientIpAddress", "The subnet '%s' has no free IP address." % subnet.get("SubnetId"))
+    seeded = set(canon.get("_ip_seeded") or [])
+    off = int(canon.get("_ip_next") or 4)
+    last = net.num_addresses - 2
+    while off <= last and off in seeded:
+        off += 1
+    if off > last:
+        raise ApiError(400, "InsufficientIpAddress", "The subnet '%s' has no free IP address." % subnet.get("SubnetId"))
+    canon["_ip_next"] = off + 1
+    req.store.put("subnet", canon_id, canon)
+    return str(net.network_address + off)
 
 
 def _mac(req):
