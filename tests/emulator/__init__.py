@@ -1,0 +1,1 @@
+"""The ksyun container API emulator (see README.md).  Standard library only; never imports plugins/."""
