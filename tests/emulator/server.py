@@ -209,7 +209,7 @@ class Emulator(object):
         self.host = host
         self.port = self._server.server_address[1]
         self.url = "http://%s:%d" % ("[%s]" % host if ":" in host else host, self.port)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="ksyun-emulator", daemon=True)
         self._thread.start()
         return self.url
@@ -481,6 +481,14 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "ksyun-emulator/1.0"
     sys_version = ""
     timeout = 120  # idle keep-alive connections are closed after this
+    wbufsize = 64 * 1024  # headers and body leave in one send (handle_one_request flushes)
+
+    def setup(self):
+        super().setup()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
