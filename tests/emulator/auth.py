@@ -26,7 +26,8 @@ SERVICES = ("kce", "kci")
 MAX_SKEW = 15 * 60
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 #: query parameters that carry the signature (never action parameters)
-QUERY_AUTH_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature")
+QUERY_AUTH_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature",
+                     "X-Amz-Expires", "X-Amz-Security-Token")
 _REQUIRED_QUERY = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-SignedHeaders", "X-Amz-Date", "X-Amz-Signature")
 
 Credential = namedtuple("Credential", "access_key region service")
@@ -164,9 +165,10 @@ def _parse_authorization(value):
             continue
         name, sep, val = part.partition("=")
         name = name.strip()
-        if not sep or not name or name in fields:
+        val = val.strip()
+        if not sep or not name or name in fields or len(val.split()) > 1:
             raise incomplete("Authorization header format error.")
-        fields[name] = val.strip()
+        fields[name] = val
     for required in ("Credential", "Signature", "SignedHeaders"):
         if not fields.get(required):
             raise incomplete("Authorization header requires '%s' parameter. Authorization=%s" % (required, value)
@@ -221,7 +223,7 @@ def verify(method, raw_path, raw_query, headers, body, secret_for, now=None, que
                      "The query parameter %s is malformed or does not adhere to KSC standards." % exc.name)
     qdict = {}
     for k, v in query_pairs:
-        if k in QUERY_AUTH_PARAMS:
+        if k in _REQUIRED_QUERY:
             qdict[k] = v
     auth_header = hdrs.get("authorization")
 

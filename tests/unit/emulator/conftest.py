@@ -104,3 +104,62 @@ def signed():
         yield s
     finally:
         s.session.close()
+
+
+# ------------------------------------------------------------------------ a toy service for core tests
+
+TEST_VERSION = "1999-01-01"   # a fake kce version that only the core tests register
+EMPTY_WORLD = {"regions": {}}
+
+
+@pytest.fixture
+def core_actions():
+    """Tiny test-only actions under the fake kce version TEST_VERSION (removed afterwards):
+    PutThing (POST, mutates; Name, Size, Explode -> 400, Crash -> 500), GetThings (paged list),
+    Echo (returns the params, account, region, service, fail_next), MakeThing (POST, mutates; fail_next)."""
+    from emulator import core
+
+    @core.action("kce", TEST_VERSION, "PutThing", methods=("POST",), mutates=True)
+    def put_thing(req):
+        p = req.params
+        name = p.str("Name", required=True, max_len=10)
+        req.store.put("thing", name, {"Name": name, "Size": p.int("Size", default=1), "_secret": "x"})
+        if p.bool("Explode", default=False):
+            raise core.invalid("Explode", "as asked")
+        if p.bool("Crash", default=False):
+            raise RuntimeError("boom")
+        return {"Name": name, "_private": 1, "Nested": [{"A": 1, "_b": 2}]}
+
+    @core.action("kce", TEST_VERSION, "GetThings")
+    def get_things(req):
+        marker, limit = req.params.page(2, 5)
+        page, nxt, total = core.paginate(req.store.list("thing"), marker, limit)
+        return {"Things": page, "Marker": nxt, "MaxResults": limit, "TotalCount": total}
+
+    @core.action("kce", TEST_VERSION, "Echo")
+    def echo(req):
+        return {"Params": dict(req.params.items()), "Account": req.account, "Region": req.region,
+                "Service": req.service, "Fail": req.fail_next("thing")}
+
+    @core.action("kce", TEST_VERSION, "MakeThing", methods=("POST",), mutates=True)
+    def make_thing(req):
+        name = req.params.str("Name", required=True)
+        failed = req.fail_next("thing")
+        req.store.put("thing", name, {"Name": name, "Failed": failed})
+        return {"Name": name, "Failed": failed}
+
+    yield TEST_VERSION
+    core.unregister("kce", TEST_VERSION)
+
+
+@pytest.fixture
+def emu(core_actions):
+    """An emulator with the toy actions and an empty world (core tests)."""
+    from emulator.server import Emulator
+
+    e = Emulator(lifecycle_seconds=0, world=EMPTY_WORLD)
+    e.start()
+    try:
+        yield e
+    finally:
+        e.stop()

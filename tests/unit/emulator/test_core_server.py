@@ -1,5 +1,5 @@
 """Server, routing and DryRun behaviour of the emulator core (HTTP over loopback)."""
-import json
+
 import os
 import socket
 import subprocess
@@ -12,57 +12,7 @@ import requests
 from emulator import core
 from emulator.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, Emulator
 
-TEST_VERSION = "1999-01-01"   # a fake KCE version that only these tests register
-EMPTY_WORLD = {"regions": {}}
-
-
-@pytest.fixture
-def test_actions():
-    """A few tiny test-only actions under a fake version of kce."""
-
-    @core.action("kce", TEST_VERSION, "PutThing", methods=("POST",), mutates=True)
-    def put_thing(req):
-        p = req.params
-        name = p.str("Name", required=True, max_len=10)
-        req.store.put("thing", name, {"Name": name, "Size": p.int("Size", default=1), "_secret": "x"})
-        if p.bool("Explode", default=False):
-            raise core.invalid("Explode", "as asked")
-        if p.bool("Crash", default=False):
-            raise RuntimeError("boom")
-        return {"Name": name, "_private": 1, "Nested": [{"A": 1, "_b": 2}]}
-
-    @core.action("kce", TEST_VERSION, "GetThings")
-    def get_things(req):
-        p = req.params
-        marker, limit = p.page(2, 5)
-        items = req.store.list("thing")
-        page, nxt, total = core.paginate(items, marker, limit)
-        return {"Things": page, "Marker": nxt, "MaxResults": limit, "TotalCount": total}
-
-    @core.action("kce", TEST_VERSION, "Echo")
-    def echo(req):
-        return {"Params": dict(req.params.items()), "Account": req.account, "Region": req.region,
-                "Service": req.service, "Fail": req.fail_next("thing")}
-
-    @core.action("kce", TEST_VERSION, "MakeThing", methods=("POST",), mutates=True)
-    def make_thing(req):
-        name = req.params.str("Name", required=True)
-        failed = req.fail_next("thing")
-        req.store.put("thing", name, {"Name": name, "Failed": failed})
-        return {"Name": name, "Failed": failed}
-
-    yield
-    core.unregister("kce", TEST_VERSION)
-
-
-@pytest.fixture
-def emu(test_actions):
-    e = Emulator(lifecycle_seconds=0, world=EMPTY_WORLD)
-    e.start()
-    try:
-        yield e
-    finally:
-        e.stop()
+TEST_VERSION = "1999-01-01"  # the toy version of conftest.core_actions
 
 
 def call(signed, emu, action, params=None, **kw):
