@@ -255,3 +255,33 @@ EXPECT = {
     "DownloadClusterConfig": {"expose": True},
     "DescribeEpcForCluster": {"ids_include": ["9c362d96-ad25-491d-8f7d-xxxxxxx"]},
 }
+
+
+# ------------------------------------------------------------------ builders for the KCE unit tests
+
+VPC = "31e21dca-c92e-4b06-a8ce-xxxxxx"
+SUBNET = "7e23b980-11c2-4bb0-9388-xxxxxx"
+RESERVE = "372bdbac-ea1d-4f99-9c30-xxxxxx"
+SG = "d46c7672-7ca9-4f51-bbd9-xxxxxx"
+IMAGE = "5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7"
+PASSWORD = "Kce-Test-2019"
+
+
+def node_para(count=1, **overrides):
+    """A valid NodePara JSON string (json.dumps of a dict; None values drop the key)."""
+    import json
+    para = {"MaxCount": count, "MinCount": count, "ImageId": IMAGE, "SubnetId": SUBNET,
+            "InstancePassword": PASSWORD, "SecurityGroupId": SG, "DataDiskGb": 50, "ChargeType": "Daily",
+            "InstanceType": "I3.4B", "PurchaseTime": 0}
+    para.update(overrides)
+    return json.dumps({k: v for k, v in para.items() if v is not None})
+
+
+def create_params(masters=3, workers=2, name="unit-cluster", **overrides):
+    """CreateCluster parameters for a small valid VM cluster (None values drop a parameter)."""
+    params = {"ClusterName": name, "VpcId": VPC, "PodCidr": "10.80.0.0/16", "ServiceCidr": "10.254.0.0/16",
+              "NetworkType": "Flannel", "K8sVersion": "v1.15.5", "ReserveSubnetId": RESERVE,
+              "InstanceSet.1.NodeRole": "Master_Etcd", "InstanceSet.1.NodePara.1": node_para(masters),
+              "InstanceSet.2.NodeRole": "Worker", "InstanceSet.2.NodePara.1": node_para(workers)}
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v is not None}
