@@ -42,6 +42,8 @@ Decisions where the documents are silent or contradict themselves:
   returned or logged.
 - `ImageCacheId` must name an image cache of the caller in the region that is `Ready`
   (else ImageCacheNotFound / InvalidImageCacheStatus).
+- `PublicIp` is "" without `EipAllocationId` (the documented type is String); with one, a
+  120.92.x.x address.
 - `RetainIpHours` is a whole number of hours 1..8760 (one year), as a string.
 - Status filter values other than Running, Succeeded, Failed are InvalidParameterValue.
 - DescribeContainerLog: `Tail` 1..1000 (default 200); a group that is not running yet has an
@@ -92,6 +94,15 @@ def _uuid(req):
     r = req.rng
     return "%08x-%04x-%04x-%04x-%012x" % (r.getrandbits(32), r.getrandbits(16), 0x4000 | r.getrandbits(12),
                                           0x8000 | r.getrandbits(14), r.getrandbits(48))
+
+
+def _new_id(req, kind):
+    """A fresh uuid-shaped id not used yet in this scope (the rng is seeded: a restarted emulator
+    with --state would otherwise hand out the same ids again)."""
+    while True:
+        ident = _uuid(req)
+        if req.store.get(kind, ident) is None:
+            return ident
 
 
 def _num(value):
@@ -394,7 +405,7 @@ def create_container_group(req):
                 used_cache = cache["ImageCacheId"]
                 break
 
-    gid = _uuid(req)
+    gid = _new_id(req, "container_group")
     now = req.now()
     obj = {
         "ContainerGroupId": gid, "ContainerGroupName": name,
@@ -522,7 +533,7 @@ def _group_view(req, g):
         "NetworkInterfaceAttributes": [{
             "NetworkInterfaceId": g["_eni"], "NetworkInterfaceType": "primary",
             "VpcId": g["_vpc"], "SubnetId": g["_subnet"], "PrivateIpAddress": g["_ip"],
-            "PublicIp": g["_public_ip"], "MacAddress": g["_mac"],
+            "PublicIp": g["_public_ip"] or "", "MacAddress": g["_mac"],
             "SecurityGroups": [{"SecurityGroupId": s} for s in g["_sgs"]],
         }],
         "Cpu": _num(g["Cpu"]), "Memory": _num(g["Memory"]), "Gpu": None,
@@ -709,7 +720,7 @@ def create_image_cache(req):
         raise invalid("SecurityGroupId", "The security group is not in the subnet's VPC.")
     if any(c["ImageCacheName"] == name for c in _live_caches(req)):
         raise conflict("ImageCacheNameDuplicate", "The image cache name '%s' is already in use." % name)
-    cid = _uuid(req)
+    cid = _new_id(req, "image_cache")
     now = req.now()
     req.store.put("image_cache", cid, {
         "ImageCacheId": cid, "ImageCacheName": name, "Images": images, "ImageCacheSize": size,
