@@ -1,0 +1,163 @@
+"""Unit tests of the pure helpers of the _info modules (option -> API parameter mapping, checks).
+
+The modules' API behaviour is covered by their integration targets against the emulator.
+"""
+import pytest
+
+from ansible_collections.ksyun.cloud.plugins.modules import (
+    kce_cluster_info,
+    kce_epc_info,
+    kce_existed_instance_info,
+    kce_node_info,
+    kci_container_group_info,
+    kci_image_cache_info,
+    kcr_namespace_info,
+    kcr_repository_info,
+    kcr_tag_info,
+)
+
+
+def _params(spec, **given):
+    """Every option of an argument spec, None unless given or defaulted."""
+    out = dict((name, opt.get("default")) for name, opt in spec.items())
+    out.update(given)
+    return out
+
+
+# ---------------------------------------------------------------------------------- filters
+
+def test_node_filters_map_roles_to_instance_role():
+    params = _params(kce_node_info.ARGUMENT_SPEC, cluster_id="c", roles=["Worker", "Master_Etcd"])
+    assert kce_node_info.build_filters(params) == {"instance-role": ["Worker", "Master_Etcd"]}
+
+
+def test_node_filters_empty_roles_send_nothing():
+    params = _params(kce_node_info.ARGUMENT_SPEC, cluster_id="c", roles=[])
+    assert kce_node_info.build_filters(params) == {"instance-role": None}
+
+
+def test_existed_instance_filters_use_the_documented_names():
+    params = _params(kce_existed_instance_info.ARGUMENT_SPEC, vpc_id=["v"], subnet_id=["s1", "s2"],
+                     availability_zone=["cn-beijing-6a"], instance_state=["stopped"])
+    assert kce_existed_instance_info.build_filters(params) == {
+        "vpc-id": ["v"],
+        "subnet-id": ["s1", "s2"],
+        "availability-zone.name": ["cn-beijing-6a"],
+        "instance-state.name": ["stopped"],
+    }
+
+
+def test_epc_filters_use_the_documented_names():
+    params = _params(kce_epc_info.ARGUMENT_SPEC, host_name=["k8s_1"])
+    assert kce_epc_info.build_filters(params) == {"vpc-id": None, "subnet-id": None, "host-name": ["k8s_1"]}
+
+
+def test_container_group_filters_use_the_documented_names():
+    params = _params(kci_container_group_info.ARGUMENT_SPEC, subnet_id=["s"], status=["Failed"])
+    assert kci_container_group_info.build_filters(params) == {
+        "subnet-id": ["s"], "vpc-id": None, "availability-zone.name": None, "status": ["Failed"]}
+
+
+@pytest.mark.parametrize("public, expected", [(None, {}), (True, {"public": ["true"]}), (False, {"public": ["false"]})])
+def test_namespace_public_filter(public, expected):
+    params = _params(kcr_namespace_info.ARGUMENT_SPEC, public=public)
+    assert kcr_namespace_info.build_filters(params) == expected
+
+
+def test_repository_filters():
+    params = _params(kcr_repository_info.ARGUMENT_SPEC, namespace=["a", "b"], public=False)
+    assert kcr_repository_info.build_filters(params) == {"namespace": ["a", "b"], "public": ["false"]}
+
+
+# ----------------------------------------------------------------------------------- checks
+
+def test_repository_public_with_public_catalog_is_refused():
+    params = _params(kcr_repository_info.ARGUMENT_SPEC, public_catalog=True, public=True)
+    assert "public_catalog" in kcr_repository_info.check_options(params)
+
+
+def test_repository_names_need_a_namespace():
+    params = _params(kcr_repository_info.ARGUMENT_SPEC, names=["ns/ok", "bad"])
+    message = kcr_repository_info.check_options(params)
+    assert "names" in message and "bad" in message and "ns/ok" not in message
+
+
+def test_repository_good_options_pass():
+    params = _params(kcr_repository_info.ARGUMENT_SPEC, names=["ns/repo"], public=True)
+    assert kcr_repository_info.check_options(params) is None
+
+
+@pytest.mark.parametrize("name, ok", [("ns/repo", True), ("ns/a/b", True), ("repo", False), ("/repo", False), ("ns/", False)])
+def test_tag_repository_name(name, ok):
+    assert (kcr_tag_info.check_repository(name) is None) is ok
+
+
+@pytest.mark.parametrize("tail, ok", [(1, True), (200, True), (1000, True), (0, False), (1001, False), (-5, False)])
+def test_container_group_log_tail_range(tail, ok):
+    params = _params(kci_container_group_info.ARGUMENT_SPEC, log_tail=tail)
+    message = kci_container_group_info.check_options(params)
+    assert (message is None) is ok
+    if not ok:
+        assert "log_tail" in message
+
+
+def test_container_group_negative_project_id():
+    params = _params(kci_container_group_info.ARGUMENT_SPEC, project_ids=[0, -1])
+    assert "project_ids" in kci_container_group_info.check_options(params)
+
+
+# -------------------------------------------------------------------------------- mapping
+
+def test_image_cache_accepts_both_spellings_of_the_times():
+    table = {"ImageCacheId": "a", "CreationTime": "2023-07-02 22:19:07", "ExpireDateTime": "2023-07-12 22:19:07"}
+    example = {"ImageCacheId": "b", "CreateTime": "2023-07-02 22:19:07", "ExpireTime": ""}
+    assert kci_image_cache_info.normalize(table) == {
+        "ImageCacheId": "a", "CreateTime": "2023-07-02 22:19:07", "ExpireTime": "2023-07-12 22:19:07"}
+    assert kci_image_cache_info.normalize(example) == example
+
+
+class _FakeModule:
+    def __init__(self, params):
+        self.params = params
+        self.client = object()
+
+
+def test_cluster_exact_name_also_narrows_the_search(monkeypatch):
+    seen = {}
+
+    def describe_clusters(client, cluster_ids=None, search=None, filters=None):
+        seen.update(cluster_ids=cluster_ids, search=search)
+        return [{"ClusterName": "epc-cluster"}, {"ClusterName": "epc-cluster-2"}]
+
+    monkeypatch.setattr(kce_cluster_info.kce, "describe_clusters", describe_clusters)
+    params = _params(kce_cluster_info.ARGUMENT_SPEC, name="epc-cluster")
+    assert kce_cluster_info.describe(_FakeModule(params)) == [{"ClusterName": "epc-cluster"}]
+    assert seen == {"cluster_ids": None, "search": "epc-cluster"}
+
+
+def test_cluster_search_wins_over_the_name_for_the_api(monkeypatch):
+    seen = {}
+
+    def describe_clusters(client, cluster_ids=None, search=None, filters=None):
+        seen.update(search=search)
+        return [{"ClusterName": "prod"}]
+
+    monkeypatch.setattr(kce_cluster_info.kce, "describe_clusters", describe_clusters)
+    params = _params(kce_cluster_info.ARGUMENT_SPEC, name="prod", search="pro")
+    assert kce_cluster_info.describe(_FakeModule(params)) == [{"ClusterName": "prod"}]
+    assert seen == {"search": "pro"}
+
+
+def test_every_module_declares_check_mode_and_the_action_group():
+    import yaml
+    for module in (kce_cluster_info, kce_epc_info, kce_existed_instance_info, kce_node_info,
+                   kci_container_group_info, kci_image_cache_info, kcr_namespace_info,
+                   kcr_repository_info, kcr_tag_info):
+        doc = yaml.safe_load(module.DOCUMENTATION)
+        assert doc["attributes"]["check_mode"]["support"] == "full"
+        assert doc["attributes"]["action_group"]["membership"] == ["ksyun.cloud.ksyun"]
+        assert doc["version_added"] == "0.1.0"
+        # every option of the argument spec is documented, with the same type
+        for name, opt in module.ARGUMENT_SPEC.items():
+            assert name in doc["options"], (module.__name__, name)
+            assert doc["options"][name]["type"] == opt["type"], (module.__name__, name)
