@@ -1,0 +1,222 @@
+"""Admin endpoints, the request log (--log) and the command line (script, -m, collection path, SIGTERM)."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import types
+
+import pytest
+import requests
+
+from emulator import server
+from emulator.server import Emulator
+
+V = "1999-01-01"  # the toy version of conftest.core_actions
+TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(TESTS)
+
+
+# ------------------------------------------------------------------------------------ admin
+
+def test_health_and_unknown(emu):
+    assert requests.get(emu.url + "/_emulator/health").json() == {"ok": True}
+    r = requests.get(emu.url + "/_emulator/nothing")
+    assert r.status_code == 404 and "error" in r.json()
+
+
+def test_admin_faults(emu, signed):
+    r = requests.post(emu.url + "/_emulator/faults", json={"action": "Echo", "fault": "throttle", "count": 2,
+                                                             "account": None})
+    assert r.status_code == 200 and r.json()["scheduled"] == [
+        {"action": "Echo", "fault": "throttle", "count": 2, "account": None}]
+    assert requests.get(emu.url + "/_emulator/faults").json()["scheduled"][0]["count"] == 2
+    assert signed(emu, "Echo", {}, version=V)[0] == 409
+    assert requests.delete(emu.url + "/_emulator/faults").json() == {"ok": True}
+    assert signed(emu, "Echo", {}, version=V)[0] == 200
+    for bad in ({"action": "Echo", "fault": "explode"}, {"fault": "drop"}, {"action": "Echo", "fault": "drop",
+                                                                            "count": 0}):
+        r = requests.post(emu.url + "/_emulator/faults", json=bad)
+        assert r.status_code == 400 and "error" in r.json()
+    r = requests.post(emu.url + "/_emulator/faults", data="{not json")
+    assert r.status_code == 400
+
+
+def test_admin_fail_resource(emu, signed):
+    requests.post(emu.url + "/_emulator/faults", json={"action": "MakeThing", "fault": "fail_resource"})
+    assert signed(emu, "MakeThing", {"Name": "x"}, version=V, method="POST")[1]["Failed"] is True
+
+
+def test_admin_clock(emu):
+    before = emu.now()
+    r = requests.post(emu.url + "/_emulator/clock", json={"advance": 30})
+    assert r.status_code == 200 and r.json()["now"] >= before + 30
+    assert emu.now() >= before + 30
+    assert requests.post(emu.url + "/_emulator/clock", json={"advance": -5}).status_code == 400
+    assert requests.post(emu.url + "/_emulator/clock", json={"advance": "soon"}).status_code == 400
+    assert requests.get(emu.url + "/_emulator/clock").json()["offset"] == 30
+
+
+def test_admin_reset(emu, signed):
+    assert signed(emu, "PutThing", {"Name": "a"}, version=V, method="POST")[0] == 200
+    emu.schedule_fault("Echo", "throttle")
+    emu.advance(10)
+    assert requests.post(emu.url + "/_emulator/reset").json() == {"ok": True}
+    assert signed(emu, "GetThings", {}, version=V)[1]["Things"] == []
+    assert signed(emu, "Echo", {}, version=V)[0] == 200          # scheduled faults are gone too
+    assert abs(emu.now() - time.time()) < 2                       # and the clock is back
+
+
+def test_admin_requests(emu, signed):
+    signed(emu, "PutThing", {"Name": "a"}, version=V, method="POST")
+    signed(emu, "Echo", {}, version=V, secret_key="wrong")
+    log = requests.get(emu.url + "/_emulator/requests").json()
+    assert isinstance(log, list) and len(log) == 2
+    assert log[0]["action"] == "PutThing" and log[0]["status"] == 200 and log[0]["mutated"] is True
+    assert log[0]["service"] == "kce" and log[0]["version"] == V and log[0]["account"] == emu.access_key
+    assert log[1]["status"] == 403 and log[1]["error"] == "SignatureDoesNotMatch" and log[1]["mutated"] is False
+    assert log == emu.requests
+    assert requests.delete(emu.url + "/_emulator/requests").json() == {"ok": True} and emu.requests == []
+
+
+def test_is_loopback():
+    assert server._is_loopback("127.0.0.1") and server._is_loopback("127.5.6.7") and server._is_loopback("::1")
+    assert server._is_loopback("::ffff:127.0.0.1")
+    assert not server._is_loopback("10.1.2.3") and not server._is_loopback("::ffff:10.0.0.1")
+    assert not server._is_loopback("not an ip")
+
+
+def _non_loopback_ip():
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("192.0.2.1", 9))   # no packet is sent; this only picks the outgoing interface
+        ip = s.getsockname()[0]
+        s.close()
+    except OSError:
+        return None
+    return None if ip.startswith("127.") or ip == "0.0.0.0" else ip
+
+
+def test_admin_refuses_non_loopback_clients(core_actions):
+    ip = _non_loopback_ip()
+    if ip is None:
+        pytest.skip("no non-loopback interface")
+    e = Emulator(world={"regions": {}})
+    e.start(host="0.0.0.0")
+    try:
+        r = requests.get("http://%s:%d/_emulator/health" % (ip, e.port), timeout=5)
+        assert r.status_code == 403
+        r = requests.post("http://%s:%d/_emulator/reset" % (ip, e.port), timeout=5)
+        assert r.status_code == 403
+        assert requests.get("http://127.0.0.1:%d/_emulator/health" % e.port, timeout=5).status_code == 200
+    finally:
+        e.stop()
+
+
+# ------------------------------------------------------------------------------------ request log
+
+def test_log_file_has_one_json_line_per_request_and_no_secrets(core_actions, signed, tmp_path):
+    path = str(tmp_path / "requests.log")
+    e = Emulator(world={"regions": {}}, log=path)
+    e.start()
+    secrets = ["Hunter2-Secret!", "Inst-Pass-123", "Reg-Pass-456", e.secret_key]
+    try:
+        para = json.dumps({"InstancePassword": secrets[1], "MaxCount": 1})
+        method, url, headers, body = signed.prepare(
+            e, "PutThing", {"Name": "a", "Password": secrets[0], "InstanceSet.1.NodePara.1": para,
+                            "ImageRegistryCredential.1.Password": secrets[2]}, version=V, method="POST")
+        r = requests.post(url, headers=headers, data=body)
+        assert r.status_code == 200
+        sig = headers["Authorization"].rsplit("Signature=", 1)[1]
+        method, url, headers, _ = signed.prepare(e, "Echo", {"Password": secrets[0]}, version=V, query_auth=True)
+        assert requests.get(url, headers=headers).status_code == 200
+        qsig = url.rsplit("X-Amz-Signature=", 1)[1]
+        signed(e, "Nope", {"Password": secrets[0]}, version=V)
+    finally:
+        e.stop()
+    text = open(path, encoding="utf-8").read()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [(x["action"], x["status"], x["error"], x["mutated"]) for x in lines] == [
+        ("PutThing", 200, None, True), ("Echo", 200, None, False), ("Nope", 400, "InvalidAction", False)]
+    for rec in lines:
+        for key in ("time", "action", "version", "service", "account", "status", "error", "mutated"):
+            assert key in rec
+    for secret in secrets + [sig, qsig]:
+        assert secret not in text
+    assert "Password" in lines[0]["params"]          # the names are there, never the values
+
+
+# ------------------------------------------------------------------------------------ command line
+
+def _start(args, cwd=REPO, env=None):
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if "http://" not in line:
+        proc.kill()
+        raise AssertionError("no URL printed: %r %r" % (line, proc.stderr.read()))
+    return proc, line.strip().rsplit(" ", 1)[-1]
+
+
+def _stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _kcr(signed, url, action, params, ak, sk, method="GET"):
+    target = types.SimpleNamespace(url=url, access_key=ak, secret_key=sk)
+    return signed(target, action, params, version="2018-03-14", method=method)
+
+
+def test_cli_script_flags_state_and_sigterm(signed, tmp_path):
+    port_file, state, log = (str(tmp_path / n) for n in ("port", "state.sqlite", "log.jsonl"))
+    args = [sys.executable, os.path.join(TESTS, "emulator", "server.py"), "--port", "0", "--port-file", port_file,
+            "--state", state, "--account", "AKLTCLI:cli:secret", "--account", "AKLTTWO:two", "--log", log,
+            "--lifecycle-seconds", "0"]
+    proc, url = _start(args)
+    try:
+        assert url == "http://127.0.0.1:%s" % open(port_file).read().strip()
+        assert requests.get(url + "/_emulator/health").json() == {"ok": True}
+        status, body = _kcr(signed, url, "CreateRepoNamespace", {"Namespace": "cli-ns", "Public": "false"},
+                            "AKLTCLI", "cli:secret", method="POST")
+        assert status == 200, body
+        status, body = _kcr(signed, url, "DescribeRepoNamespace", {}, "AKLTDEMO0000000000000000",
+                            server.DEMO_SECRET_KEY)
+        assert status == 403                          # --account replaces the demo account
+    finally:
+        _stop(proc)
+    assert json.loads(open(log).readline())["action"] == "CreateRepoNamespace"
+    proc, url = _start(args)                          # the same --state: the namespace is still there
+    try:
+        status, body = _kcr(signed, url, "DescribeRepoNamespace", {}, "AKLTCLI", "cli:secret")
+        assert status == 200 and "cli-ns" in [n["Namespace"] for n in body["NamespaceSet"]]
+    finally:
+        _stop(proc)
+
+
+def test_cli_as_module_and_as_collection_path(signed):
+    proc, url = _start([sys.executable, "-m", "emulator.server", "--port", "0"], cwd=TESTS)
+    try:
+        status, _ = _kcr(signed, url, "DescribeRepoNamespace", {}, server.DEMO_ACCESS_KEY, server.DEMO_SECRET_KEY)
+        assert status == 200
+    finally:
+        _stop(proc)
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, ".collections"))
+    proc, url = _start([sys.executable, "-m", "ansible_collections.ksyun.cloud.tests.emulator.server",
+                        "--port", "0", "--host", "127.0.0.1"], cwd="/", env=env)
+    try:
+        assert requests.get(url + "/_emulator/health").json() == {"ok": True}
+    finally:
+        _stop(proc)
+
+
+def test_cli_rejects_bad_flags():
+    for bad in (["--account", "nocolon"], ["--fault-rate", "2"]):
+        r = subprocess.run([sys.executable, os.path.join(TESTS, "emulator", "server.py")] + bad,
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2 and "error" in r.stderr
