@@ -19,6 +19,7 @@ options:
   cluster_id:
     description:
       - The id of the cluster whose nodes are listed.
+      - The module fails (C(ClusterNotFound)) when the cluster does not exist.
     type: str
     required: true
   roles:
