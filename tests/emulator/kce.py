@@ -708,6 +708,7 @@ def create_cluster(req):
             e = req.store.get("epc", iid)
             if e is None:
                 raise not_found("Instance", iid)
+            e = _settled(req, "epc", e)
             reason = _epc_free_for(req, e, vpc_canon)
             if reason == REASON_IN_CLUSTER:
                 raise conflict("InvalidInstanceStatus", "The EPC instance '%s' is already in a k8s cluster." % iid)
@@ -994,7 +995,8 @@ def describe_epc_for_cluster(req):
     vpc_values = _canon_values(req, "vpc", filters.get("vpc-id"))
     subnet_values = _canon_values(req, "subnet", filters.get("subnet-id"))
     for e in hosts:
-        if _owner(req, e):
+        e = _settled(req, "epc", e)
+        if e is None or _owner(req, e):
             continue
         if EPC_CONTAINER_OS not in ((e.get("EpcInstancePara") or {}).get("OsName") or "").lower():
             continue
@@ -1042,6 +1044,8 @@ def add_cluster_epc_instances(req):
     out = []
     for iid in ids:
         e = req.store.get("epc", iid)
+        if e is not None:
+            e = _settled(req, "epc", e)
         if e is None or _epc_free_for(req, e, c["_vpc"]) is not None:
             out.append({"InstanceId": iid, "Return": False})
             continue
@@ -1057,8 +1061,15 @@ def add_cluster_epc_instances(req):
     return {"InstanceSet": out}
 
 
+def _settled(req, kind, obj):
+    """The instance as it is now: a node of it that is gone is purged first (None if it was destroyed)."""
+    if obj.get("_cluster") and _owner(req, obj) is None:
+        return req.store.get(kind, obj["InstanceId"])
+    return obj
+
+
 def _kec_reason(req, k, vpc_canon):
-    """(Available, UnavailableReason, ClusterId) of a KEC instance (the document's three conditions)."""
+    """(Available, UnavailableReason, ClusterId) of a (settled) KEC instance: the document's three conditions."""
     owner = _owner(req, k)
     if owner:
         return False, REASON_IN_CLUSTER, owner
@@ -1092,6 +1103,9 @@ def describe_existed_instances(req):
         states = set("active" if s == "running" else s for s in filters["instance-state.name"])
     out = []
     for k in found:
+        k = _settled(req, "kec", k)
+        if k is None:
+            continue
         if vpc_values is not None and k.get("VpcId") not in vpc_values:
             continue
         if subnet_values is not None and _subnet_canon(req, k.get("SubnetId")) not in subnet_values:
@@ -1148,6 +1162,8 @@ def add_existed_instances(req):
     out = []
     for iid, image_id in wanted:
         k = req.store.get("kec", iid)
+        if k is not None:
+            k = _settled(req, "kec", k)
         if k is None:
             out.append({"InstanceId": iid, "Return": False, "Reason": "The instance '%s' does not exist." % iid})
             continue
