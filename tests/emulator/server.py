@@ -104,9 +104,10 @@ class Emulator(object):
         else:
             self.accounts = {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
         self.access_key, self.secret_key = next(iter(self.accounts.items()))
-        self.lifecycle = float(lifecycle_seconds or 0)
-        if self.lifecycle < 0:
+        lifecycle = float(lifecycle_seconds or 0)
+        if lifecycle < 0 or lifecycle != lifecycle:
             raise ValueError("lifecycle_seconds must be >= 0")
+        self.lifecycle = int(lifecycle) if lifecycle.is_integer() else lifecycle
         self.latency = max(0.0, float(latency_ms or 0) / 1000.0)
         self.faults = Faults(fault_rate, fault_seed, stall_seconds)
         self.rng = random.Random(fault_seed)

@@ -189,3 +189,18 @@ def test_world_is_seeded_once_per_account_and_region(signed):
         assert e.region_store().get("vpc", "vpc-1")["VpcName"] == "one"          # reset forgets, re-seeds
     finally:
         e.stop()
+
+
+def test_world_file_and_bad_world(tmp_path):
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps({"regions": {"eu-east-1": {"images": [{"ImageId": "img-1", "ImageName": "x",
+                                                                       "ImageType": "public"}]}}}))
+    e = Emulator(world=str(path))
+    try:
+        assert e.region_store(region="eu-east-1").get("image", "img-1")["ImageName"] == "x"
+        assert e.region_store().list("image") == []     # the file replaces the default world
+    finally:
+        e.stop()
+    path.write_text(json.dumps({"regions": {"eu-east-1": {"planets": []}}}))
+    with pytest.raises(ValueError):
+        Emulator(world=str(path))
