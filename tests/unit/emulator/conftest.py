@@ -9,7 +9,6 @@ implementation, test-only) so that the emulator's verification is checked agains
 `signed.response(...)` takes the same arguments and returns the `requests.Response`;
 `signed.prepare(...)` returns `(method, url, headers, body)` without sending.
 """
-import time
 from urllib.parse import quote, urlencode
 
 import pytest

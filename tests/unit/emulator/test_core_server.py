@@ -1,16 +1,7 @@
 """Server, routing and DryRun behaviour of the emulator core (HTTP over loopback)."""
-
-import os
-import socket
-import subprocess
-import sys
-import time
-
-import pytest
 import requests
 
-from emulator import core
-from emulator.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, Emulator
+from emulator.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 
 TEST_VERSION = "1999-01-01"  # the toy version of conftest.core_actions
 
@@ -152,3 +143,42 @@ def test_paging_through_the_framework(emu, signed):
     assert [t["Name"] for t in body["Things"]] == ["e"] and body["Marker"] == 0
     status, body = call(signed, emu, "GetThings", {"MaxResults": 6})
     assert status == 400 and "MaxResults" in body["Error"]["Message"]
+
+
+def test_keep_alive_across_answers_and_errors(emu, signed):
+    import http.client
+    from urllib.parse import urlsplit
+    conn = http.client.HTTPConnection(urlsplit(emu.url).hostname, emu.port, timeout=10)
+    try:
+        for action, expect in (("Echo", 200), ("Nope", 400), ("Echo", 200)):
+            _m, url, headers, _b = signed.prepare(emu, action, {}, version=TEST_VERSION)
+            parts = urlsplit(url)
+            conn.request("GET", parts.path + "?" + parts.query, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            assert r.status == expect and r.version == 11
+            assert (r.getheader("Connection") or "").lower() != "close"
+        assert conn.sock is not None                  # still the same open connection
+    finally:
+        conn.close()
+
+
+def test_concurrent_clients_are_serialised_safely(emu, signed):
+    import threading
+    errors = []
+
+    def worker(i):
+        try:
+            for j in range(15):
+                assert call(signed, emu, "PutThing", {"Name": "t%d-%d" % (i, j)}, method="POST")[0] == 200
+                assert call(signed, emu, "GetThings", {"MaxResults": 5})[0] == 200
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(things(emu)) == 120
+    assert len(emu.requests) == 240 and all(r["status"] == 200 for r in emu.requests)
