@@ -49,9 +49,9 @@ _FORM = "application/x-www-form-urlencoded"
 
 # ------------------------------------------------------------------------------------ modules
 
-def _import_optional(name):
+def _import_optional(name, package=None):
     """Import a sibling module if it exists; a module that exists but fails to import raises."""
-    full = "%s.%s" % (__package__, name)
+    full = "%s.%s" % (package or __package__, name)
     try:
         return importlib.import_module(full)
     except ModuleNotFoundError as exc:

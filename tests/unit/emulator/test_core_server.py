@@ -182,3 +182,40 @@ def test_concurrent_clients_are_serialised_safely(emu, signed):
     assert errors == []
     assert len(things(emu)) == 120
     assert len(emu.requests) == 240 and all(r["status"] == 200 for r in emu.requests)
+
+
+def test_service_modules_are_optional_but_broken_ones_raise(tmp_path, monkeypatch):
+    import sys
+
+    import pytest
+
+    from emulator import server
+    pkg = tmp_path / "fakeemu"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "fine.py").write_text("VALUE = 1\n")
+    (pkg / "badimport.py").write_text("import module_that_does_not_exist_anywhere\n")
+    (pkg / "badsyntax.py").write_text("def broken(:\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        assert server._import_optional("fine", "fakeemu").VALUE == 1
+        assert server._import_optional("absent", "fakeemu") is None          # not there yet: fine
+        with pytest.raises(ModuleNotFoundError):
+            server._import_optional("badimport", "fakeemu")                  # its own import fails: raise
+        with pytest.raises(SyntaxError):
+            server._import_optional("badsyntax", "fakeemu")
+    finally:
+        for name in [m for m in sys.modules if m == "fakeemu" or m.startswith("fakeemu.")]:
+            del sys.modules[name]
+
+
+def test_stop_closes_idle_keep_alive_connections(core_actions, signed):
+    import pytest
+
+    from emulator.server import Emulator
+    e = Emulator(world={"regions": {}})
+    e.start()
+    assert call(signed, e, "Echo")[0] == 200          # the Session now holds an idle connection
+    e.stop()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(signed, e, "Echo", timeout=5)
