@@ -80,10 +80,19 @@ def _is_loopback(address):
 class Reply(object):
     """What to send: a JSON answer, or nothing at all (close the connection)."""
 
-    __slots__ = ("status", "body", "close")
+    __slots__ = ("status", "body", "close", "payload")
 
-    def __init__(self, status=200, body=None, close=False):
-        self.status, self.body, self.close = status, body, close
+    def __init__(self, status=200, body=None, close=False, payload=None):
+        self.status, self.body, self.close, self.payload = status, body, close, payload
+
+    def encode(self):
+        if self.payload is None:
+            self.payload = _dumps(self.body)
+        return self.payload
+
+
+def _dumps(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _error_reply(err, request_id):
@@ -340,19 +349,11 @@ class Emulator(object):
         dry = bool(params.bool("DryRun", default=False))
         rec["dry_run"] = dry
 
-        result = self._run(act, params, account, region, service, version, request_id, dry, method)
+        answer, payload = self._run(act, params, account, region, service, version, request_id, dry, method)
         rec["mutated"] = act.mutates
         if fault == "lost_response":
             return Reply(close=True)
-        if result is None:
-            result = {}
-        if not isinstance(result, dict):
-            raise TypeError("handler %s returned %s, not a dict" % (act.name, type(result).__name__))
-        answer = {"RequestId": request_id}
-        for key, value in core.strip_private(result).items():
-            if key != "RequestId":
-                answer[key] = value
-        return Reply(200, answer)
+        return Reply(200, answer, payload=payload)
 
     def _run(self, act, params, account, region, service, version, request_id, dry, method):
         consumed = []
@@ -387,6 +388,15 @@ class Emulator(object):
                 if dry:
                     tx.rollback()
                     raise core.dry_run()
+                if result is None:
+                    result = {}
+                if not isinstance(result, dict):
+                    raise TypeError("handler %s returned %s, not a dict" % (act.name, type(result).__name__))
+                answer = {"RequestId": request_id}
+                for key, value in core.strip_private(result).items():
+                    if key != "RequestId":
+                        answer[key] = value
+                payload = _dumps(answer)  # an answer that cannot be sent rolls the request back
             except core.ApiError:
                 if consumed and consumed[0] == "scheduled":
                     self.faults.give_back_fail_resource(act.name, account)
@@ -396,7 +406,7 @@ class Emulator(object):
                     self.faults.give_back_fail_resource(act.name, account)
                 traceback.print_exc(file=sys.stderr)
                 raise core.internal(exc)
-        return result
+        return answer, payload
 
     # ------------------------------------------------------------------ admin
     def handle_admin(self, method, path, body):
@@ -548,7 +558,7 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        payload = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = reply.encode()
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))

@@ -219,3 +219,16 @@ def test_stop_closes_idle_keep_alive_connections(core_actions, signed):
     e.stop()
     with pytest.raises(requests.exceptions.ConnectionError):
         call(signed, e, "Echo", timeout=5)
+
+
+def test_unsendable_answer_is_500_and_rolled_back(emu, signed):
+    from emulator import core
+
+    @core.action("kce", TEST_VERSION, "BadAnswer", mutates=True)
+    def bad_answer(req):
+        req.store.put("thing", "half", {"Name": "half"})
+        return {"When": object()}
+
+    status, body = call(signed, emu, "BadAnswer")
+    assert status == 500 and body["Error"]["Code"] == "ServiceUnavailable"
+    assert things(emu) == []
