@@ -504,6 +504,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except OSError:  # the client went away (e.g. after its timeout during a stall): nothing to say
+            self.close_connection = True
+
     def _read_body(self):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             chunks, total = [], 0
