@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: ksyun.cloud developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one exception type of the ksyun.cloud client layer.
+
+This is a private module of the ksyun.cloud collection; it may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+#: codes the client gives to failures that are not an API error answer
+TRANSPORT_CODES = ("ConnectionError", "ConnectTimeout", "ReadTimeout", "SSLError", "InvalidResponse",
+                   "TransportError", "PaginationError")
+
+
+class KsyunError(Exception):
+    """An API call that failed: an error answer, a transport failure or an unusable answer.
+
+    Attributes: ``status`` (HTTP status, None when there was no answer), ``code``, ``message``,
+    ``request_id``, ``action``, ``error_type`` (``Sender``/``Receiver`` when the answer said),
+    ``attempts`` (how many requests were made), ``maybe_applied`` (True for a write that failed
+    after it may have reached the server: the caller must re-read the state before deciding).
+
+    Never carries request parameters, headers or secrets.
+    """
+
+    def __init__(self, code, message, status=None, request_id=None, action=None, error_type=None,
+                 maybe_applied=False, attempts=1):
+        self.code = code or "UnknownError"
+        self.message = message or ""
+        self.status = status
+        self.request_id = request_id
+        self.action = action
+        self.error_type = error_type
+        self.maybe_applied = bool(maybe_applied)
+        self.attempts = attempts
+        super(KsyunError, self).__init__(self.__str__())
+
+    @property
+    def not_found(self):
+        """True when the answer says the resource does not exist (code ``*NotFound`` or HTTP 404)."""
+        return self.status == 404 or str(self.code).endswith("NotFound")
+
+    @property
+    def throttled(self):
+        return self.code == "LimitExceeded" or self.status == 429
+
+    def __str__(self):
+        details = []
+        if self.status is not None:
+            details.append("HTTP %s" % self.status)
+        if self.request_id:
+            details.append("RequestId %s" % self.request_id)
+        text = "%s failed: %s: %s" % (self.action or "request", self.code, self.message)
+        if details:
+            text += " (%s)" % ", ".join(details)
+        return text
+
+    def to_dict(self):
+        """The error as returned to the user by modules (``error`` key of a failure)."""
+        return dict(code=self.code, message=self.message, status=self.status, request_id=self.request_id,
+                    action=self.action, maybe_applied=self.maybe_applied)
+
+
+class WaitError(Exception):
+    """A wait that ended without the resource becoming ready.
+
+    ``reason`` is ``"failed"`` (the resource reached a failure state) or ``"timeout"``; ``state`` is
+    the last state seen; ``elapsed`` the seconds waited.
+    """
+
+    def __init__(self, reason, state, elapsed, message=None):
+        self.reason = reason
+        self.state = state
+        self.elapsed = elapsed
+        if message is None:
+            if reason == "timeout":
+                message = "not ready after %d seconds" % int(round(elapsed))
+            else:
+                message = "reached a failure state after %d seconds" % int(round(elapsed))
+        self.message = message
+        super(WaitError, self).__init__(message)

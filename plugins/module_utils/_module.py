@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright: ksyun.cloud developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The base of every ksyun.cloud module: common options, the client, API failures, waiting.
+
+This is a private module of the ksyun.cloud collection; it may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.ksyun.cloud.plugins.module_utils import _client
+from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError, WaitError
+
+#: option -> environment variable of the options that have one
+ENV_VARS = {
+    "access_key": "KSYUN_ACCESS_KEY",
+    "secret_key": "KSYUN_SECRET_KEY",
+    "region": "KSYUN_REGION",
+    "endpoint_url": "KSYUN_ENDPOINT_URL",
+}
+
+#: options without which no API call can be made
+REQUIRED = ("access_key", "secret_key", "region")
+
+
+def common_argument_spec():
+    """The options every module takes (documented by the ksyun.cloud.common doc fragment)."""
+    return dict(
+        access_key=dict(type="str", no_log=False, fallback=(env_fallback, [ENV_VARS["access_key"]])),
+        secret_key=dict(type="str", no_log=True, fallback=(env_fallback, [ENV_VARS["secret_key"]])),
+        region=dict(type="str", fallback=(env_fallback, [ENV_VARS["region"]])),
+        endpoint_url=dict(type="str", fallback=(env_fallback, [ENV_VARS["endpoint_url"]])),
+        validate_certs=dict(type="bool", default=True),
+        timeout=dict(type="int", default=30),
+        max_retries=dict(type="int", default=5),
+        debug_api_calls=dict(type="bool", default=False),
+    )
+
+
+def check_common_options(params):
+    """A message for missing or out-of-range common options, or None (no API call needed)."""
+    for name in REQUIRED:
+        value = params.get(name)
+        if value is None or not str(value).strip():
+            return ("missing required option %s: set it in the task or in the %s environment variable"
+                    % (name, ENV_VARS[name]))
+    endpoint = params.get("endpoint_url")
+    if endpoint and not (endpoint.startswith("http://") or endpoint.startswith("https://")):
+        return "endpoint_url must start with http:// or https://, got %s" % endpoint
+    if params.get("timeout") is not None and params["timeout"] < 1:
+        return "timeout must be at least 1 second, got %d" % params["timeout"]
+    if params.get("max_retries") is not None and params["max_retries"] < 0:
+        return "max_retries must not be negative, got %d" % params["max_retries"]
+    return None
+
+
+def client_from_params(params, **kwargs):
+    """A Client built from the common options (already checked)."""
+    return _client.Client(
+        params["access_key"].strip(), params["secret_key"], params["region"].strip(),
+        endpoint_url=params.get("endpoint_url") or None,
+        validate_certs=params.get("validate_certs", True),
+        timeout=params.get("timeout") or 30,
+        max_retries=params.get("max_retries") if params.get("max_retries") is not None else 5,
+        **kwargs)
+
+
+def snake(obj):
+    """camel_dict_to_snake_dict for a dict, each dict of a list, and None (kept)."""
+    if obj is None:
+        return None
+    if isinstance(obj, (list, tuple)):
+        return [snake(item) for item in obj]
+    if isinstance(obj, dict):
+        return camel_dict_to_snake_dict(obj)
+    return obj
+
+
+def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.monotonic, interval=5.0):
+    """Poll `fetch()` until `ready(state)`; returns that last state.
+
+    Raises WaitError(reason="failed") as soon as `failed(state)` is true and
+    WaitError(reason="timeout") once `timeout` seconds have passed, both with the last state.
+    `fetch` is called at least once; sleeps never run past the deadline.
+    """
+    start = clock()
+    deadline = start + max(0, timeout)
+    while True:
+        state = fetch()
+        if ready(state):
+            return state
+        now = clock()
+        if failed is not None and failed(state):
+            raise WaitError("failed", state, now - start)
+        if now >= deadline:
+            raise WaitError("timeout", state, now - start)
+        sleep(max(0.0, min(interval, deadline - now)))
+
+
+class KsyunModule(object):
+    """An AnsibleModule with the common options, a lazily built client and API-error handling."""
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = common_argument_spec()
+        spec.update(argument_spec or {})
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        if not _client.HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
+        problem = check_common_options(self.params)
+        if problem:
+            self.module.fail_json(msg=problem)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                self._client = client_from_params(self.params)
+            except ValueError as exc:
+                self.module.fail_json(msg=str(exc))
+        return self._client
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    def api_calls(self):
+        return list(self._client.api_calls) if self._client is not None else []
+
+    def _debug(self, result):
+        if self.params.get("debug_api_calls"):
+            result["api_calls"] = self.api_calls()
+        return result
+
+    def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **self._debug(result))
+
+    def fail_error(self, err, **result):
+        """Fail the module with a KsyunError: its text as msg, its fields under ``error``."""
+        result["error"] = err.to_dict()
+        self.fail(str(err), **result)
+
+    @contextmanager
+    def fail_on_error(self, **result):
+        """Turn a KsyunError raised inside the block into a module failure."""
+        try:
+            yield
+        except KsyunError as err:
+            self.fail_error(err, **result)
+
+    def exit(self, changed=False, **result):
+        self.module.exit_json(changed=changed, **self._debug(result))
+
+    def wait(self, fetch, ready, failed=None, timeout=600, what="the resource", **kwargs):
+        """wait() that fails the module (with the last state under ``state``) instead of raising."""
+        try:
+            return wait(fetch, ready, failed=failed, timeout=timeout, **kwargs)
+        except WaitError as err:
+            self.fail("%s %s" % (what, err.message), state=err.state, wait_reason=err.reason)
+        except KsyunError as err:
+            self.fail_error(err)
