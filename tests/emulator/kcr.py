@@ -28,7 +28,8 @@ Decisions where the documents are silent (also see the tests):
 - Repositories inherit `Public` from their namespace at read time (ModifyRepoNamespaceType flips
   them all).  DescribeRepository ignores unknown RepoName.N values (empty result, not an error).
 - Tags cannot be pushed through the API; `push_tag()` seeds them.  `DescribeTag` without RepoName
-  lists every tag of the caller's repositories.  `DeleteTags` without RepoName takes full
+  lists every tag of the caller's repositories; with a public repository's name it lists that
+  repository's seeded tags, or else a single `latest` (public tags cannot be deleted).  `DeleteTags` without RepoName takes full
   references `namespace/repo:tag` in Tag.N.  Every tag is checked before any is deleted.
   `SizeByte` is a number as in the example (the table says String); clients should accept both.
 - Favourites: `KSYUN HUB` targets must be a public repository or one of the caller's repositories
@@ -155,13 +156,7 @@ def _taken_elsewhere(req, namespace):
     """True when another account (or the registry itself) owns this namespace name."""
     if namespace in kcr_world.public_namespaces():
         return True
-    finder = getattr(req, "namespace_taken_elsewhere", None)
-    if finder is not None:
-        return bool(finder(namespace))
-    others = getattr(req, "other_account_stores", None)
-    if others is not None:
-        return any(s.get("kcr_namespace", namespace) is not None for s in others())
-    return False
+    return any(s.get("kcr_namespace", namespace) is not None for s in req.other_account_stores())
 
 
 def _ns_view(store, ns):
@@ -376,8 +371,16 @@ def _tag_view(tag):
                                 "DockerVersion", "Architecture", "Os")}
 
 
-def _known_repo(store, name):
-    return store.get("kcr_repo", name) is not None or store.get("kcr_public_repo", name) is not None
+def _public_tags(store, name):
+    """Tags of a public repository: the seeded ones, else one synthesized `latest` (read-only)."""
+    tags = store.list("kcr_tag", parent=name)
+    if tags:
+        return tags
+    repo = store.get("kcr_public_repo", name)
+    digest = hashlib.sha256(("%s:latest" % name).encode()).hexdigest()
+    return [{"RepoName": name, "TagName": "latest", "ImageId": "sha256:" + digest,
+             "CreateTime": repo["CreateTime"], "SizeByte": 1000000 + int(digest[:6], 16) * 37,
+             "Author": "", "DockerVersion": "18.09.7", "Architecture": "amd64", "Os": "linux"}]
 
 
 @action(SERVICE, VERSION, "DescribeTag")
@@ -388,9 +391,12 @@ def describe_tag(req):
     marker, max_results = p.page(20, 99)
     store = _store(req)
     if name is not None:
-        if not _known_repo(store, name):
+        if store.get("kcr_repo", name) is not None:
+            tags = store.list("kcr_tag", parent=name)
+        elif store.get("kcr_public_repo", name) is not None:
+            tags = _public_tags(store, name)
+        else:
             raise not_found("Repository", name)
-        tags = store.list("kcr_tag", parent=name)
     else:
         tags = []
         for repo in sorted(store.list("kcr_repo"), key=lambda r: r["RepoName"]):

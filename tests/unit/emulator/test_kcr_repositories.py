@@ -185,6 +185,17 @@ def test_tags_seeded_described_deleted(api, ns):
     assert ok(api, "DescribeTag")["TotalCount"] == 0
 
 
+def test_public_repository_tags(api):
+    body = ok(api, "DescribeTag", {"RepoName": "ksyun/nginx"})
+    assert [t["TagName"] for t in body["TagSet"]] == ["latest"]
+    assert body["TagSet"][0]["RepoName"] == "ksyun/nginx"
+    assert body["TagSet"] == ok(api, "DescribeTag", {"RepoName": "ksyun/nginx"})["TagSet"]     # stable
+    err(api, "DeleteTags", {"RepoName": "ksyun/nginx", "Tag.1": "latest"}, 404, "RepositoryNotFound")
+    kcr.push_tag(api.emu.account_store(), "ksyun/nginx", "1.25")
+    assert [t["TagName"] for t in ok(api, "DescribeTag", {"RepoName": "ksyun/nginx"})["TagSet"]] == ["1.25"]
+    assert ok(api, "DescribeTag")["TotalCount"] == 0           # not one of the caller's repositories
+
+
 def test_delete_repository_drops_its_tags(api, ns):
     ok(api, "CreateRepository", {"RepoName": "team/web"})
     kcr.push_tag(api.emu.account_store(), "team/web", "v1")
