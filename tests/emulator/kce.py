@@ -238,20 +238,80 @@ def _release(req, node):
         req.store.put("kec", iid, k)
 
 
-def _purge_node(req, node):
+# Deleted clusters and nodes are listed in one bookkeeping object so that every request can purge
+# the ones whose `deleting` stage is over without scanning the account: {"clusters": {id: deleted
+# at}, "nodes": {id: [cluster id, deleted at]}}.
+PENDING_KIND, PENDING_ID = "kce_pending", "deleting"
+
+
+def _pending(req):
+    return req.store.get(PENDING_KIND, PENDING_ID) or {"clusters": {}, "nodes": {}}
+
+
+def _save_pending(req, pending):
+    req.store.put(PENDING_KIND, PENDING_ID, pending)
+
+
+def _gone(req, deleted_at):
+    return stage(deleted_at, req.now(), req.lifecycle, GONE_STAGES) is None
+
+
+def _purge_node(req, node, pending):
     _release(req, node)
     req.store.delete("node", node["InstanceId"])
+    pending["nodes"].pop(node["InstanceId"], None)
+
+
+def _purge_cluster(req, cid, pending):
+    for n in req.store.list("node", parent=cid):
+        _purge_node(req, n, pending)
+    req.store.delete("cluster", cid)
+    pending["clusters"].pop(cid, None)
+
+
+def _settle(req):
+    """Purge the clusters and nodes whose deletion is complete (every KCE action starts with this),
+    so that afterwards an instance's `_cluster` is the truth."""
+    pending = req.store.get(PENDING_KIND, PENDING_ID)
+    if not pending or not (pending["clusters"] or pending["nodes"]):
+        return
+    changed = False
+    for cid, at in list(pending["clusters"].items()):
+        if _gone(req, at):
+            _purge_cluster(req, cid, pending)
+            changed = True
+    for iid, (cid, at) in list(pending["nodes"].items()):
+        if _gone(req, at):
+            node = req.store.get("node", iid)
+            if node is not None:
+                _purge_node(req, node, pending)
+            pending["nodes"].pop(iid, None)
+            changed = True
+    if changed:
+        _save_pending(req, pending)
+
+
+def _mark_node_deleted(req, pending, node, now, mode):
+    node["_deleted"] = now
+    node["_delete_mode"] = mode
+    req.store.put("node", node["InstanceId"], node, parent=node["_cluster"])
+    pending["nodes"][node["InstanceId"]] = [node["_cluster"], now]
 
 
 def _live_nodes(req, cid):
-    """[(node, status)] of a cluster, in creation order; gone nodes are purged on the way."""
-    out = []
+    """[(node, status)] of a cluster, in creation order (gone nodes are purged on the way)."""
+    out, gone = [], []
     for n in req.store.list("node", parent=cid):
         st = _node_status(req, n)
         if st is None:
-            _purge_node(req, n)
+            gone.append(n)
         else:
             out.append((n, st))
+    if gone:
+        pending = _pending(req)
+        for n in gone:
+            _purge_node(req, n, pending)
+        _save_pending(req, pending)
     return out
 
 
@@ -262,9 +322,9 @@ def _live_cluster(req, cid):
         return None
     st = _cluster_status(req, c)
     if st is None:
-        for n in req.store.list("node", parent=cid):
-            _purge_node(req, n)
-        req.store.delete("cluster", cid)
+        pending = _pending(req)
+        _purge_cluster(req, cid, pending)
+        _save_pending(req, pending)
         return None
     return c, st
 
@@ -282,18 +342,51 @@ def _require_status(cid, status, allowed):
                        "The cluster '%s' is %s; this operation needs it %s." % (cid, status, " or ".join(allowed)))
 
 
-def _owner(req, obj):
-    """The cluster a kec/epc instance belongs to now (None when free), settling deleted nodes."""
-    cid = obj.get("_cluster")
-    if not cid:
+def _owner(obj):
+    """The cluster a kec/epc instance belongs to (after `_settle`), or None."""
+    return obj.get("_cluster") or None
+
+
+def _next_change(req, n, now):
+    """When the node's status changes next (None: never, it is in its last stage)."""
+    life = req.lifecycle
+    if not life or life <= 0:
         return None
-    node = req.store.get("node", obj["InstanceId"])
-    if node is None or node.get("_cluster") != cid:
+    if n.get("_deleted") is not None:
+        start, stages = n["_deleted"], len(GONE_STAGES)
+    else:
+        start, stages = n["_created"], len(NODE_STAGES)
+    end = start + (stages - 1) * life
+    if now >= end:
         return None
-    if _node_status(req, node) is None:
-        _purge_node(req, node)
-        return None
-    return cid
+    if now < start:
+        return start + life
+    return start + (int((now - start) // life) + 1) * life
+
+
+def _worker_counts(req, c):
+    """(NodeNum, NormalNodeNum), cached on the cluster until a node's status next changes; every
+    action that adds or deletes nodes clears the cache (`_counts`)."""
+    now = req.now()
+    cache = c.get("_counts")
+    if cache and cache.get("lifecycle") == req.lifecycle and (cache["until"] is None or now < cache["until"]):
+        return cache["num"], cache["normal"]
+    num = normal = 0
+    until = None
+    for n in req.store.list("node", parent=c["ClusterId"]):
+        if n["InstanceRole"] != "Worker":
+            continue
+        st = _node_status(req, n)
+        if st is None:
+            continue
+        num += 1
+        normal += st == "normal"
+        t = _next_change(req, n, now)
+        if t is not None and (until is None or t < until):
+            until = t
+    c["_counts"] = {"num": num, "normal": normal, "until": until, "lifecycle": req.lifecycle}
+    req.store.put("cluster", c["ClusterId"], c)
+    return num, normal
 
 
 # ---------------------------------------------------------------------------------- views
@@ -350,8 +443,8 @@ def _transition_time(req, c, status):
     return t
 
 
-def _cluster_view(req, c, status, nodes):
-    workers = [s for n, s in nodes if n["InstanceRole"] == "Worker"]
+def _cluster_view(req, c, status):
+    num, normal = _worker_counts(req, c)
     return {
         "ClusterId": c["ClusterId"],
         "ClusterName": c["ClusterName"],
@@ -366,8 +459,8 @@ def _cluster_view(req, c, status, nodes):
         "VpcId": c["VpcId"],
         "VpcCidr": c["VpcCidr"],
         "Status": status,
-        "NodeNum": len(workers),
-        "NormalNodeNum": sum(1 for s in workers if s == "normal"),
+        "NodeNum": num,
+        "NormalNodeNum": normal,
         "CreateTime": _fmt8(c["_created"]),
         "UpdateTime": _fmt8(_transition_time(req, c, status)),
         "EnableKMSE": bool(c.get("EnableKMSE")),
@@ -633,7 +726,7 @@ def _put_node(req, cid, iid, name, role, typ, origin, ip, now, fail):
 
 def _epc_free_for(req, e, vpc_canon):
     """None when the EPC host can join a cluster in vpc_canon, else the reason."""
-    if _owner(req, e):
+    if _owner(e):
         return REASON_IN_CLUSTER
     if e.get("VpcId") != vpc_canon:
         return REASON_OTHER_VPC
@@ -646,6 +739,7 @@ def _epc_free_for(req, e, vpc_canon):
 @action(SERVICE, VERSION, "CreateCluster", methods=("POST",), mutates=True)
 def create_cluster(req):
     p = req.params
+    _settle(req)
     name = _cluster_name(p, required=True)
     desc = p.str("ClusterDesc", default="", max_len=1024)
     mode = p.str("ClusterManageMode", default="DedicatedCluster", choices=MANAGE_MODES)
@@ -708,7 +802,6 @@ def create_cluster(req):
             e = req.store.get("epc", iid)
             if e is None:
                 raise not_found("Instance", iid)
-            e = _settled(req, "epc", e)
             reason = _epc_free_for(req, e, vpc_canon)
             if reason == REASON_IN_CLUSTER:
                 raise conflict("InvalidInstanceStatus", "The EPC instance '%s' is already in a k8s cluster." % iid)
@@ -765,25 +858,26 @@ def describe_cluster(req):
     cid = p.str("ClusterId", max_len=64)
     marker, limit = p.page(10, 20)
     search = p.str("Search", max_len=128)
+    _settle(req)
     if cid:
         c, st = _get_cluster(req, cid)
-        found = [(c, st)]
+        found = [cid] if not search or search in c["ClusterName"] else []
+    elif search:
+        found = [c["ClusterId"] for c in req.store.list("cluster") if search in c["ClusterName"]]
     else:
-        found = []
-        for c in req.store.list("cluster"):
-            got = _live_cluster(req, c["ClusterId"]) if c.get("_deleted") is not None else (c, _cluster_status(req, c))
-            if got is not None:
-                found.append(got)
-    if search:
-        found = [(c, st) for c, st in found if search in c["ClusterName"]]
+        found = req.store.ids("cluster")         # only the page's clusters are read
     page, next_marker, total = paginate(found, marker, limit)
-    out = [_cluster_view(req, c, st, _live_nodes(req, c["ClusterId"])) for c, st in page]
+    out = []
+    for i in page:
+        c = req.store.get("cluster", i)
+        out.append(_cluster_view(req, c, _cluster_status(req, c) or "deleting"))
     return {"ClusterSet": out, "TotalCount": total, "MaxResults": limit, "Marker": next_marker}
 
 
 @action(SERVICE, VERSION, "DescribeClusterInstance")
 def describe_cluster_instance(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     marker, limit = p.page(10, 50)
     filters = p.filters(["instance-role", "instance-id"])
@@ -818,6 +912,7 @@ def describe_instance_image(req):
 @action(SERVICE, VERSION, "DownloadClusterConfig")
 def download_cluster_config(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     is_public = p.bool("IsPublic", default=True)
     c, st = _get_cluster(req, cid)
@@ -866,6 +961,7 @@ def _kubeconfig(c, public):
 @action(SERVICE, VERSION, "ModifyClusterInfo", mutates=True)
 def modify_cluster_info(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     name = _cluster_name(p, required=False)
     desc = p.str("ClusterDesc", max_len=1024)
@@ -886,17 +982,20 @@ def delete_cluster(req):
     p = req.params
     cid = p.str("ClusterId", required=True, max_len=64)
     mode = p.str("InstanceDeleteMode", choices=DELETE_MODES)
+    _settle(req)
     c, st = _get_cluster(req, cid)
     _require_status(cid, st, ("running", "error", "NotReady"))
     now = req.now()
+    pending = _pending(req)
     c["_deleted"] = now
     c["_delete_mode"] = mode
+    c["_counts"] = None
     req.store.put("cluster", cid, c)
+    pending["clusters"][cid] = now
     for n in req.store.list("node", parent=cid):
         if n.get("_deleted") is None:
-            n["_deleted"] = now
-            n["_delete_mode"] = mode
-            req.store.put("node", n["InstanceId"], n, parent=cid)
+            _mark_node_deleted(req, pending, n, now, mode)
+    _save_pending(req, pending)
     return {}
 
 
@@ -908,16 +1007,18 @@ def add_cluster_instances(req):
     cid = p.str("ClusterId", required=True, max_len=64)
     if not p.groups("InstanceSet"):
         raise missing("InstanceSet.N")
+    _settle(req)
     c, st = _get_cluster(req, cid)
     sets = _instance_set(req, p, c["_vpc"], worker_only=True)
     _require_status(cid, st, ("running",))
-    existing = len(_live_nodes(req, cid))
+    current = _live_nodes(req, cid)
+    existing = len(current)
     adding = sum(s["count"] for _, _, specs in sets for s in specs)
     _pod_room(ipaddress.ip_network(c["PodCidr"]), int(c.get("MaxPodPerNode") or 128), existing + adding,
               "InstanceSet.N")
     now = req.now()
     made = []
-    base = sum(1 for n, _ in _live_nodes(req, cid) if n["InstanceRole"] == "Worker")
+    base = sum(1 for n, _ in current if n["InstanceRole"] == "Worker")
     for role, _, specs in sets:
         for spec in specs:
             for iid, iname, ip in _make_kec_nodes(req, cid, role, spec, base, now):
@@ -925,6 +1026,7 @@ def add_cluster_instances(req):
                 made.append({"InstanceId": iid, "InstanceName": iname})
             base += spec["count"]
     c["_updated"] = now
+    c["_counts"] = None
     req.store.put("cluster", cid, c)
     return {"InstanceSet": made}
 
@@ -937,6 +1039,7 @@ def delete_cluster_instances(req):
     mode = p.str("InstanceDeleteMode", choices=DELETE_MODES)
     if len(set(ids)) != len(ids):
         raise invalid("InstanceId.N", "An instance id is listed twice.")
+    _settle(req)
     c, st = _get_cluster(req, cid)
     nodes = {}
     for iid in ids:
@@ -944,7 +1047,6 @@ def delete_cluster_instances(req):
         if n is not None and n.get("_cluster") == cid:
             status = _node_status(req, n)
             if status is None:
-                _purge_node(req, n)
                 continue
             if n["InstanceRole"] != "Worker":
                 raise invalid("InstanceId.N", "Only Worker nodes can be deleted; '%s' is a %s node." %
@@ -952,6 +1054,7 @@ def delete_cluster_instances(req):
             nodes[iid] = (n, status)
     _require_status(cid, st, ("running",))
     now = req.now()
+    pending = _pending(req)
     out = []
     for iid in ids:
         if iid not in nodes:
@@ -965,11 +1068,11 @@ def delete_cluster_instances(req):
             out.append({"InstanceId": iid, "Return": False,
                         "Message": "The node '%s' is %s; it can be deleted once it is normal or failed." % (iid, status)})
         else:
-            n["_deleted"] = now
-            n["_delete_mode"] = mode
-            req.store.put("node", iid, n, parent=cid)
+            _mark_node_deleted(req, pending, n, now, mode)
             out.append({"InstanceId": iid, "Return": True, "Message": None})
+    _save_pending(req, pending)
     c["_updated"] = now
+    c["_counts"] = None
     req.store.put("cluster", cid, c)
     return {"InstanceSet": out}
 
@@ -979,6 +1082,7 @@ def delete_cluster_instances(req):
 @action(SERVICE, VERSION, "DescribeEpcForCluster")
 def describe_epc_for_cluster(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", max_len=64)
     ids = p.list("InstanceId")
     filters = p.filters(["vpc-id", "subnet-id", "host-name"])
@@ -995,8 +1099,7 @@ def describe_epc_for_cluster(req):
     vpc_values = _canon_values(req, "vpc", filters.get("vpc-id"))
     subnet_values = _canon_values(req, "subnet", filters.get("subnet-id"))
     for e in hosts:
-        e = _settled(req, "epc", e)
-        if e is None or _owner(req, e):
+        if _owner(e):
             continue
         if EPC_CONTAINER_OS not in ((e.get("EpcInstancePara") or {}).get("OsName") or "").lower():
             continue
@@ -1034,6 +1137,7 @@ def _subnet_canon(req, subnet_id):
 @action(SERVICE, VERSION, "AddClusterEpcInstances", mutates=True)
 def add_cluster_epc_instances(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     ids = p.list("InstanceId", required=True)
     if len(set(ids)) != len(ids):
@@ -1044,8 +1148,6 @@ def add_cluster_epc_instances(req):
     out = []
     for iid in ids:
         e = req.store.get("epc", iid)
-        if e is not None:
-            e = _settled(req, "epc", e)
         if e is None or _epc_free_for(req, e, c["_vpc"]) is not None:
             out.append({"InstanceId": iid, "Return": False})
             continue
@@ -1057,20 +1159,14 @@ def add_cluster_epc_instances(req):
         out.append({"InstanceId": iid, "Return": True})
     if any(r["Return"] for r in out):
         c["_updated"] = now
+        c["_counts"] = None
         req.store.put("cluster", cid, c)
     return {"InstanceSet": out}
 
 
-def _settled(req, kind, obj):
-    """The instance as it is now: a node of it that is gone is purged first (None if it was destroyed)."""
-    if obj.get("_cluster") and _owner(req, obj) is None:
-        return req.store.get(kind, obj["InstanceId"])
-    return obj
-
-
 def _kec_reason(req, k, vpc_canon):
     """(Available, UnavailableReason, ClusterId) of a (settled) KEC instance: the document's three conditions."""
-    owner = _owner(req, k)
+    owner = _owner(k)
     if owner:
         return False, REASON_IN_CLUSTER, owner
     if vpc_canon is not None and k.get("VpcId") != vpc_canon:
@@ -1083,6 +1179,7 @@ def _kec_reason(req, k, vpc_canon):
 @action(SERVICE, VERSION, "DescribeExistedInstances")
 def describe_existed_instances(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", max_len=64)
     ids = p.list("InstanceId")
     marker, limit = p.page(10, 50)
@@ -1092,6 +1189,11 @@ def describe_existed_instances(req):
     if cid:
         c, _ = _get_cluster(req, cid)
         vpc_canon = c["_vpc"]
+    if not ids and not filters and not search:
+        # the plain listing reads only the page's instances
+        page_ids, next_marker, total = paginate(req.store.ids("kec"), marker, limit)
+        return _existed_answer(req, [req.store.get("kec", i) for i in page_ids], vpc_canon, total, limit,
+                               next_marker)
     if ids:
         found = [k for k in (req.store.get("kec", i) for i in dict.fromkeys(ids)) if k is not None]
     else:
@@ -1102,14 +1204,16 @@ def describe_existed_instances(req):
     if "instance-state.name" in filters:
         states = set("active" if s == "running" else s for s in filters["instance-state.name"])
     out = []
+    subnet_canon = {}
     for k in found:
-        k = _settled(req, "kec", k)
-        if k is None:
-            continue
         if vpc_values is not None and k.get("VpcId") not in vpc_values:
             continue
-        if subnet_values is not None and _subnet_canon(req, k.get("SubnetId")) not in subnet_values:
-            continue
+        if subnet_values is not None:
+            sid = k.get("SubnetId")
+            if sid not in subnet_canon:
+                subnet_canon[sid] = _subnet_canon(req, sid)
+            if subnet_canon[sid] not in subnet_values:
+                continue
         if "availability-zone.name" in filters and k.get("AvailabilityZone") not in filters["availability-zone.name"]:
             continue
         if states is not None and k.get("InstanceState") not in states:
@@ -1118,6 +1222,10 @@ def describe_existed_instances(req):
             continue
         out.append(k)
     page, next_marker, total = paginate(out, marker, limit)
+    return _existed_answer(req, page, vpc_canon, total, limit, next_marker)
+
+
+def _existed_answer(req, page, vpc_canon, total, limit, next_marker):
     view = []
     for k in page:
         ok, reason, owner = _kec_reason(req, k, vpc_canon)
@@ -1130,6 +1238,7 @@ def describe_existed_instances(req):
 @action(SERVICE, VERSION, "AddExistedInstances", mutates=True)
 def add_existed_instances(req):
     p = req.params
+    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     groups = p.groups("ExistedInstanceKecSet")
     if not groups:
@@ -1162,8 +1271,6 @@ def add_existed_instances(req):
     out = []
     for iid, image_id in wanted:
         k = req.store.get("kec", iid)
-        if k is not None:
-            k = _settled(req, "kec", k)
         if k is None:
             out.append({"InstanceId": iid, "Return": False, "Reason": "The instance '%s' does not exist." % iid})
             continue
@@ -1180,5 +1287,6 @@ def add_existed_instances(req):
         out.append({"InstanceId": iid, "Return": True, "Reason": None})
     if any(r["Return"] for r in out):
         c["_updated"] = now
+        c["_counts"] = None
         req.store.put("cluster", cid, c)
     return {"InstanceSet": out}
