@@ -48,7 +48,7 @@ import os
 import re
 import time
 
-from .core import ApiError, action, conflict, invalid, missing, not_found, paginate
+from .core import action, conflict, invalid, missing, not_found, paginate
 from . import kcr_world
 
 VERSION = "2018-03-14"

@@ -104,3 +104,20 @@ def test_accounts_register_separately(signed):
         assert kcr.verify_password(emu.account_store("AKLTTWO00000000000000000"), "Second-pass2")
     finally:
         emu.stop()
+
+
+def test_password_not_in_the_log_file(tmp_path, signed):
+    from emulator.server import Emulator
+    log = tmp_path / "requests.log"
+    emu = Emulator(log=str(log))
+    emu.start()
+    try:
+        secret = "Log-Secret-pw9"
+        assert signed(emu, "RegisterRepositoryAccount", {"Password": secret}, method="POST", **KCR)[0] == 200
+        assert signed(emu, "ModifyPassword", {"Password": secret + "x"}, method="GET", **KCR)[0] == 200
+        assert signed(emu, "CreateContainerGroup", {"ImageRegistryCredential.1.Password": secret},
+                      service="kci", version="2020-07-02")[0] == 400
+    finally:
+        emu.stop()
+    text = log.read_text()
+    assert "RegisterRepositoryAccount" in text and secret not in text
