@@ -10,7 +10,7 @@ export ANSIBLE_NOCOLOR := 1
 .PHONY: demo test unit integration sanity bench venv collection clean
 
 demo: venv collection  ## the main job: a demo playbook against the local emulator (no ksyun account)
-	scripts/with-emulator $(VENV)/bin/ansible-playbook playbooks/demo.yml
+	scripts/with-emulator $(VENV)/bin/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
 
 test: venv collection  ## every test suite; ends with `N passed, N failed`
 	scripts/test-all
