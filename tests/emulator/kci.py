@@ -45,7 +45,15 @@ Decisions where the documents are silent or contradict themselves:
 - `PublicIp` is "" without `EipAllocationId` (the documented type is String); with one, a
   120.92.x.x address.
 - `RetainIpHours` is a whole number of hours 1..8760 (one year), as a string.
-- Status filter values other than Running, Succeeded, Failed are InvalidParameterValue.
+- `AutoMatchImageCache=true` without `ImageCacheId` picks the first Ready cache holding every
+  container image; a hit shows as a `SuccessfulHitImageCache` event.
+- Containers run until deleted, so `Succeeded` is never reached (SucceededTime stays null); a failed
+  group's containers are `terminated` / `Error` / exit code 1 with a Warning event.
+- Times: `CreateTime` is `YYYY-MM-DD HH:MM:SS` in UTC+8, container states and events are ISO 8601
+  UTC (`…Z`), as in the example.
+- DescribeContainerGroup: unknown ContainerGroupId.N values match nothing (no error); the status
+  filter values other than Running, Succeeded, Failed are InvalidParameterValue; a Pending or
+  Terminating group matches no status filter.
 - DescribeContainerLog: `Tail` 1..1000 (default 200); a group that is not running yet has an
   empty log; the log of a running container grows by one line per 10 emulated seconds.
 - DeleteContainerGroup of a group already Terminating succeeds again (no-op).

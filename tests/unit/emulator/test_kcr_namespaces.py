@@ -182,3 +182,10 @@ def test_two_accounts_isolated_but_names_registry_wide(two, signed):
     assert call(bob, "CreateRepoNamespace", {"Namespace": "shared", "Public": "false"})[0] == 200
     assert call(alice, "RepoNamespaceExist", {"Namespace": "shared"})[1]["Exist"] is True
     assert call(alice, "DescribeRepoNamespace", {})[1]["TotalCount"] == 0
+
+
+def test_registry_is_regionless(api):
+    """KCR state belongs to the account, whatever region the request is signed for."""
+    ok(api, "CreateRepoNamespace", {"Namespace": "everywhere", "Public": "false"}, region="cn-shanghai-2")
+    assert [n["Namespace"] for n in ok(api, "DescribeRepoNamespace")["NamespaceSet"]] == ["everywhere"]
+    assert ok(api, "RepoNamespaceExist", {"Namespace": "everywhere"}, region="eu-east-1")["Exist"] is True
