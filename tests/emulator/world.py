@@ -300,6 +300,7 @@ def set_world(data):
 
 
 def _check(data):
+    """Raise ValueError when a world document does not have the expected shape."""
     if not isinstance(data, dict) or not isinstance(data.get("regions", {}), dict):
         raise ValueError("world: expected {\"regions\": {region: {...}}}")
     for region, body in data.get("regions", {}).items():
@@ -310,10 +311,30 @@ def _check(data):
                 raise ValueError("world: unknown key %r in region %r" % (key, region))
             if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
                 raise ValueError("world: %s.%s must be a list of objects" % (region, key))
+            for item in value:
+                absent = [f for f in _REQUIRED[key] if not item.get(f)]
+                if absent:
+                    raise ValueError("world: an entry of %s.%s lacks %s" % (region, key, ", ".join(absent)))
+        instances = {i["InstanceId"] for i in body.get("kec_instances", []) + body.get("epc_instances", [])}
+        for c in body.get("clusters", []):
+            for n in c.get("Nodes", []):
+                if n.get("InstanceId") not in instances or not n.get("InstanceRole"):
+                    raise ValueError("world: cluster %s lists %r, which is not a kec/epc instance of %s "
+                                     "with an InstanceRole" % (c["ClusterId"], n.get("InstanceId"), region))
 
 
 _LIST_KEYS = ("vpcs", "subnets", "security_groups", "images", "dedicated_hosts", "kec_instances",
               "epc_instances", "clusters")
+_REQUIRED = {
+    "vpcs": ("VpcId", "CidrBlock"),
+    "subnets": ("SubnetId", "VpcId", "CidrBlock", "AvailabilityZone"),
+    "security_groups": ("SecurityGroupId", "VpcId"),
+    "images": ("ImageId", "ImageName", "ImageType"),
+    "dedicated_hosts": ("DedicatedHostId", "AvailabilityZone"),
+    "kec_instances": ("InstanceId", "InstanceName", "VpcId", "SubnetId", "PrivateIpAddress"),
+    "epc_instances": ("InstanceId", "InstanceName", "VpcId", "SubnetId"),
+    "clusters": ("ClusterId", "ClusterName", "VpcId", "PodCidr", "ServiceCidr", "CreateTime"),
+}
 
 
 # ------------------------------------------------------------------------------------ seeding
@@ -385,20 +406,40 @@ def seed(store, region, data=None):
     for c in body.get("clusters", []):
         for n in c.get("Nodes", []):
             membership[n["InstanceId"]] = c["ClusterId"]
-    for k in body.get("kec_instances", []):
-        k = dict(k, _cluster=membership.get(k["InstanceId"]))
-        store.put("kec", k["InstanceId"], k)
-    for e in body.get("epc_instances", []):
-        e = dict(e, _cluster=membership.get(e["InstanceId"]))
-        store.put("epc", e["InstanceId"], e)
+    kec_list = [_full_kec(k) for k in body.get("kec_instances", [])]
+    epc_list = [_full_epc(e) for e in body.get("epc_instances", [])]
+    for k in kec_list:
+        store.put("kec", k["InstanceId"], dict(k, _cluster=membership.get(k["InstanceId"])))
+    for e in epc_list:
+        store.put("epc", e["InstanceId"], dict(e, _cluster=membership.get(e["InstanceId"])))
 
     if body.get("clusters"):
         from . import kce            # the cluster/node object layout is kce.py's business
-        kec_by_id = {k["InstanceId"]: k for k in body.get("kec_instances", [])}
-        epc_by_id = {e["InstanceId"]: e for e in body.get("epc_instances", [])}
+        kec_by_id = {k["InstanceId"]: k for k in kec_list}
+        epc_by_id = {e["InstanceId"]: e for e in epc_list}
         vpcs = {v["VpcId"]: v for v in body.get("vpcs", [])}
         for c in body["clusters"]:
             cluster, nodes = kce.seed_cluster_objects(c, kec_by_id, epc_by_id, vpcs)
             store.put("cluster", cluster["ClusterId"], cluster)
             for node in nodes:
                 store.put("node", node["InstanceId"], node, parent=cluster["ClusterId"])
+
+
+def _full_kec(k):
+    """A world KEC entry with every field a node view needs (defaults for the ones left out)."""
+    base = _kec(k["InstanceId"], k["InstanceName"], k["PrivateIpAddress"], vpc=k["VpcId"], subnet=k["SubnetId"],
+                zone=k.get("AvailabilityZone", "cn-beijing-6b"), state=k.get("InstanceState", "active"))
+    base.update(k)
+    return base
+
+
+def _full_epc(e):
+    nics = ((e.get("EpcInstancePara") or {}).get("NetworkInterfaceSet") or [{}])
+    base = _epc(e["InstanceId"], e["InstanceName"], nics[0].get("PrivateIpAddress") or "10.0.64.254",
+                vpc=e["VpcId"], subnet=e["SubnetId"])
+    para = dict(base["EpcInstancePara"], **(e.get("EpcInstancePara") or {}))
+    return dict(base, **dict(e, EpcInstancePara=para))
+
+
+if __name__ == "__main__":       # print the default world: a template for --world FILE
+    print(json.dumps(default_world(), ensure_ascii=False, indent=1))
