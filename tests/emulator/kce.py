@@ -31,7 +31,9 @@ Decisions where the document is silent or contradicts itself:
   and `- . ! $ ^ * ( ) % # & + / : ; < = > [ ] _ ` { } ~.
 - PodCidr / ServiceCidr: private IPv4 networks (10/8, 172.16/12, 192.168/16), prefix /8../24,
   not overlapping each other nor the VPC.  The PodCidr must leave room for MaxPodPerNode pods on
-  every node of the cluster.  Different clusters may reuse the same CIDRs (the examples do).
+  every node of the cluster (CreateCluster / AddClusterInstances: InvalidParameterValue;
+  AddExistedInstances / AddClusterEpcInstances: that instance's Return false).  Different
+  clusters may reuse the same CIDRs (the examples do).
 - ReserveSubnetId must be a `Reserve` (endpoint) subnet of the VPC; node subnets `Normal` ones.
 - InstanceSet.N and ExistedInstanceEpcSet.N are not combined in one cluster; each NodeRole appears
   once.  Master_Etcd / Master / Etcd: exactly 3 or 5 instances; Worker: at least one.
@@ -672,6 +674,15 @@ def _check_roles(role_counts, separate, pname):
                           (role, role_counts[role][0]))
 
 
+REASON_NO_POD_ROOM = "The cluster's PodCidr has no room for more nodes"
+
+
+def _room_left(req, c):
+    """How many more nodes the cluster's PodCidr can hold (MaxPodPerNode addresses each)."""
+    room = ipaddress.ip_network(c["PodCidr"]).num_addresses // int(c.get("MaxPodPerNode") or 128)
+    return room - req.store.count("node", parent=c["ClusterId"])
+
+
 def _pod_room(pod_net, max_pods, nodes, pname):
     room = pod_net.num_addresses // max_pods
     if nodes > room:
@@ -1145,12 +1156,14 @@ def add_cluster_epc_instances(req):
     c, st = _get_cluster(req, cid)
     _require_status(cid, st, ("running",))
     now = req.now()
+    room = _room_left(req, c)
     out = []
     for iid in ids:
         e = req.store.get("epc", iid)
-        if e is None or _epc_free_for(req, e, c["_vpc"]) is not None:
+        if e is None or _epc_free_for(req, e, c["_vpc"]) is not None or room <= 0:
             out.append({"InstanceId": iid, "Return": False})
             continue
+        room -= 1
         e["_cluster"] = cid
         req.store.put("epc", iid, e)
         nics = (e.get("EpcInstancePara") or {}).get("NetworkInterfaceSet") or [{}]
@@ -1268,6 +1281,7 @@ def add_existed_instances(req):
     c, st = _get_cluster(req, cid)
     _require_status(cid, st, ("running",))
     now = req.now()
+    room = _room_left(req, c)
     out = []
     for iid, image_id in wanted:
         k = req.store.get("kec", iid)
@@ -1275,9 +1289,12 @@ def add_existed_instances(req):
             out.append({"InstanceId": iid, "Return": False, "Reason": "The instance '%s' does not exist." % iid})
             continue
         ok, reason, _ = _kec_reason(req, k, c["_vpc"])
+        if ok and room <= 0:
+            ok, reason = False, REASON_NO_POD_ROOM
         if not ok:
             out.append({"InstanceId": iid, "Return": False, "Reason": reason})
             continue
+        room -= 1
         k["_cluster"] = cid
         k["InstanceState"] = "active"            # reinstalled with the node image and started
         k["ImageId"] = image_id

@@ -285,3 +285,14 @@ def test_epc_hosts_of_a_created_cluster_come_back_after_delete(emulator_server, 
     ok(kce(signed, e, "DeleteCluster", {"ClusterId": cid}))
     free = [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", {"MaxResults": 50}))["InstanceSet"]]
     assert set(EPC_EXAMPLE3[:4]) <= set(free)
+
+
+def test_pod_cidr_room_limits_added_servers(emulator_server, signed):
+    e = emulator_server
+    # 10.80.0.0/22 with 256 pods per node holds 4 nodes: 3 masters + 1 worker leave no room
+    cid = ok(kce(signed, e, "CreateCluster", create_params(workers=1, PodCidr="10.80.0.0/22",
+                                                           MaxPodPerNode="256")))["ClusterId"]
+    body = ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE], cid=cid)))
+    assert body["InstanceSet"][0]["Return"] is False and "PodCidr" in body["InstanceSet"][0]["Reason"]
+    body = ok(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": cid, "InstanceId.1": EPC_FREE}))
+    assert body["InstanceSet"][0]["Return"] is False
