@@ -133,6 +133,12 @@ def _check_decimals(value, name):
         raise invalid(name, "At most 3 decimals.")
 
 
+def _opt(p, name, **kw):
+    """An optional string parameter; sent empty counts as not sent."""
+    value = p.str(name, **kw)
+    return None if value == "" else value
+
+
 def _ip(value, name):
     try:
         return str(ipaddress.ip_address(value))
@@ -216,15 +222,15 @@ def _volumes(req, p):
         if vtype == "EBSVolume":
             e = v.sub("EBSVolume")
             fs = e.str("FsType", required=True, choices=("ext3", "ext4", "xfs"))
-            volume_id = e.str("VolumeId", max_len=64)
+            volume_id = _opt(e, "VolumeId", max_len=64)
             if volume_id is None:
                 e.str("Type", required=True, choices=("SSD3.0", "EHDD"))
                 e.int("Size", required=True, min=10, max=32000)
-                e.str("SnapshotId", max_len=64)
+                _opt(e, "SnapshotId", max_len=64)
                 e.bool("DeleteWithInstance", default=False)
                 volume_id = _uuid(req)
             else:
-                e.str("Type", choices=("SSD3.0", "EHDD"))
+                _opt(e, "Type", choices=("SSD3.0", "EHDD"))
                 e.int("Size", min=10, max=32000)
             vol["EBSVolume"] = {"FsType": fs, "VolumeId": volume_id}
         elif vtype == "NFSVolume":
@@ -279,7 +285,7 @@ def _containers(p, volume_names):
             vname = m.str("Name", required=True, max_len=63)
             if vname not in volume_names:
                 raise invalid("%s.VolumeMount.%d.Name" % (label, j + 1), "No Volume.N has this name.")
-            path = m.str("MountPath", max_len=1024)
+            path = _opt(m, "MountPath", max_len=1024)
             if path is not None and not path.startswith("/"):
                 raise invalid("%s.VolumeMount.%d.MountPath" % (label, j + 1), "An absolute path is expected.")
             mounts.append({"Name": vname, "MountPath": path, "ReadOnly": m.bool("ReadOnly", default=False)})
@@ -287,7 +293,7 @@ def _containers(p, volume_names):
             "Name": name, "Image": image, "ImagePullPolicy": policy,
             "Commands": c.list("Command"), "Args": c.list("Arg"),
             "EnvironmentVars": envs or None, "Cpu": cpu, "Memory": mem,
-            "WorkingDir": c.str("WorkingDir", max_len=1024),
+            "WorkingDir": _opt(c, "WorkingDir", max_len=1024),
             "Ports": ports or None, "VolumeMounts": mounts or None,
         })
     return out
@@ -361,12 +367,12 @@ def create_container_group(req):
         raise invalid("SecurityGroupId.N", "Security groups are unique.")
     kci_type = p.str("KciType", required=True, choices=("RBKCI",))
     charge = p.str("ChargeType", required=True, choices=("HourlyInstantSettlement", "Spot"))
-    spot = p.str("SpotStrategy", choices=("SpotAsPriceGo",))
+    spot = _opt(p, "SpotStrategy", choices=("SpotAsPriceGo",))
     if charge == "Spot" and spot is None:
         raise missing("SpotStrategy")
     project = p.int("ProjectId", default=0, min=0)
-    instance_type = p.str("InstanceType", max_len=32)
-    image_cache_id = p.str("ImageCacheId", max_len=64)
+    instance_type = _opt(p, "InstanceType", max_len=32)
+    image_cache_id = _opt(p, "ImageCacheId", max_len=64)
     auto_match = p.bool("AutoMatchImageCache", default=False)
     credentials = _credentials(p)
     restart = p.str("RestartPolicy", default="Always", choices=("Always", "OnFailure", "Never"))
@@ -378,14 +384,14 @@ def create_container_group(req):
     machine_host_aliases = _host_aliases(p, "MachineHostAlias")
     machine_dns = _dns_config(p, "MachineDnsConfig")
     retain_ip = p.bool("RetainIp")
-    retain_hours = p.str("RetainIpHours", pattern=re.compile(r"^[0-9]{1,4}$"))
+    retain_hours = _opt(p, "RetainIpHours", pattern=re.compile(r"^[0-9]{1,4}$"))
     if retain_hours is not None and not 1 <= int(retain_hours) <= 8760:
         raise invalid("RetainIpHours", "1 to 8760 hours.")
-    eip = p.str("EipAllocationId", max_len=64)
+    eip = _opt(p, "EipAllocationId", max_len=64)
     adv = p.sub("AdvanceSettings")
-    adv_image = adv.str("ImageId", max_len=64)
+    adv_image = _opt(adv, "ImageId", max_len=64)
     disk = adv.sub("SystemDisk")
-    disk_type = disk.str("Type", choices=("Local_SSD", "SSD3.0", "EHDD"))
+    disk_type = _opt(disk, "Type", choices=("Local_SSD", "SSD3.0", "EHDD"))
     disk_size = disk.int("Size", min=20, max=500)
     if disk_type == "Local_SSD" and disk_size is not None and disk_size > 100:
         raise invalid("AdvanceSettings.SystemDisk.Size", "Local_SSD is at most 100 GB.")
@@ -564,7 +570,7 @@ def describe_container_group(req):
     for v in filters.get("status", []):
         if v not in ("Running", "Succeeded", "Failed"):
             raise invalid("Filter.N.Value", "status is Running, Succeeded or Failed.")
-    search = p.str("Search", max_len=255)
+    search = _opt(p, "Search", max_len=255)
     projects = []
     for i, v in enumerate(p.list("ProjectId")):
         if not re.match(r"^[0-9]{1,18}$", v):
@@ -744,8 +750,8 @@ def create_image_cache(req):
 def describe_image_cache(req):
     p = req.params
     ids = p.list("ImageCacheId")
-    image = p.str("Image", max_len=512)
-    name = p.str("ImageCacheName", max_len=63)
+    image = _opt(p, "Image", max_len=512)
+    name = _opt(p, "ImageCacheName", max_len=63)
     marker, max_results = p.page(20, 100)
     items = _live_caches(req)
     if ids:

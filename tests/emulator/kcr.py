@@ -138,7 +138,7 @@ def _namespace_param(p, name="Namespace"):
 
 def _repo_param(p, name="RepoName", required=True):
     value = p.str(name, required=required)
-    if value is None:
+    if not value:                       # not sent, or sent empty (optional): absent
         return None
     _check_repo_name(value, name)
     return value
@@ -217,7 +217,7 @@ def create_repo_namespace(req):
 @action(SERVICE, VERSION, "DescribeRepoNamespace")
 def describe_repo_namespace(req):
     p = req.params
-    name = p.str("Namespace")
+    name = p.str("Namespace") or None
     filters = p.filters(["public"])
     marker, max_results = p.page(20, 99)
     store = _store(req)
