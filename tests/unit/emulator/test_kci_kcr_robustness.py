@@ -76,3 +76,41 @@ def test_kci_never_500(emulator_server, signed, action):
                 params["ContainerGroupName"] = params["ContainerGroupName"] if name == "ContainerGroupName" \
                     else "fuzz-%d" % (len(name) * 100 + ODD.index(value))
             _check(*signed(emulator_server, action, params, service="kci", version="2020-07-02", method="POST"))
+
+
+def test_state_survives_a_restart(tmp_path, signed):
+    """With --state, KCR and KCI objects (and the registry login) outlive the emulator process."""
+    from emulator import kcr
+    from emulator.server import Emulator
+
+    path = str(tmp_path / "state.sqlite")
+    kcr_v = {"service": "kce", "version": "2018-03-14"}
+    kci_v = {"service": "kci", "version": "2020-07-02"}
+    emu = Emulator(state=path)
+    emu.start()
+    try:
+        assert signed(emu, "CreateRepoNamespace", {"Namespace": "kept", "Public": "true"}, **kcr_v)[0] == 200
+        assert signed(emu, "CreateRepository", {"RepoName": "kept/app"}, **kcr_v)[0] == 200
+        assert signed(emu, "AddFavor", {"RepoName": "ksyun/nginx", "RepoType": "KSYUN HUB"}, **kcr_v)[0] == 200
+        assert signed(emu, "RegisterRepositoryAccount", {"Password": "Kept-pass1"}, method="POST", **kcr_v)[0] == 200
+        gid = signed(emu, "CreateContainerGroup", dict(GROUP), method="POST", **kci_v)[1]["ContainerGroupId"]
+        cid = signed(emu, "CreateImageCache", {"ImageCacheName": "kept", "SubnetId": world.KDC_SUBNET,
+                                               "SecurityGroupId": world.SG, "Image.1": "busybox"}, **kci_v)[1]["ImageCacheId"]
+    finally:
+        emu.stop()
+    emu = Emulator(state=path)
+    emu.start()
+    try:
+        body = signed(emu, "DescribeRepository", {}, **kcr_v)[1]
+        assert [r["RepoName"] for r in body["RepoSet"]] == ["kept/app"]
+        assert signed(emu, "GetFavor", {}, **kcr_v)[1]["TotalCount"] == 1
+        assert signed(emu, "DescribePublicRepository", {}, **kcr_v)[1]["TotalCount"] == 155
+        assert kcr.verify_password(emu.account_store(), "Kept-pass1")
+        body = signed(emu, "DescribeContainerGroup", {"ContainerGroupId.1": gid}, **kci_v)[1]
+        assert body["ContainerGroups"][0]["Status"] == "Running"
+        body = signed(emu, "DescribeImageCache", {"ImageCacheId.1": cid}, **kci_v)[1]
+        assert body["ImageCaches"][0]["Status"] == "Ready"
+        gid2 = signed(emu, "CreateContainerGroup", dict(GROUP, ContainerGroupName="second"), **kci_v)[1]["ContainerGroupId"]
+        assert gid2 != gid
+    finally:
+        emu.stop()
