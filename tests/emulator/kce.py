@@ -2,10 +2,13 @@
 
 Store kinds (in `req.store`, scoped to account + region; the world kinds are described in world.py):
 
-| kind | id | parent | what |
-|---|---|---|---|
-| `cluster` | ClusterId | | the cluster: documented ClusterSet fields + `_vpc`, `_public`, `_created`, `_updated`, `_fail`, `_deleted`, `_delete_mode` |
-| `node` | InstanceId | ClusterId | a node: `InstanceId`, `InstanceName`, `InstanceRole`, `_cluster`, `_type` (`kec`/`epc`), `_origin` (`created` by the cluster / `existed` KEC / `epc`), `_ip`, `_created`, `_fail`, `_deleted`, `_delete_mode` |
+- `cluster` (id ClusterId): the documented ClusterSet fields + `_vpc` (canonical VPC id), `_public`
+  (the PublicApiServer EIP parameters or null), `_created`, `_updated`, `_fail`, `_deleted`,
+  `_delete_mode`, `_counts` (cached NodeNum / NormalNodeNum, see `_worker_counts`).
+- `node` (id InstanceId, parent ClusterId): `InstanceId`, `InstanceName`, `InstanceRole`, `_cluster`,
+  `_type` (`kec` / `epc`), `_origin` (`created` by the cluster / `existed` KEC / `epc`), `_ip`,
+  `_created`, `_fail`, `_deleted`, `_delete_mode`.
+- `kce_pending` / `deleting`: the clusters and nodes being deleted (purged once their stage is over).
 
 A node's `KecInstancePara` / `EpcInstancePara` is built when read from its `kec` / `epc` world object
 (every KEC node is also a `kec` object whose `_cluster` names the cluster).

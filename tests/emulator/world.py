@@ -12,16 +12,24 @@ second one an *alias* of the first (a full copy of the object whose `_canon` nam
 
 Store kinds written here (scope: account + region), each object a JSON dict; `_`-keys are private:
 
-| kind | id | fields |
-|---|---|---|
-| `vpc` | VpcId | `VpcId`, `VpcName`, `CidrBlock`, `_canon` |
-| `subnet` | SubnetId | `SubnetId`, `SubnetName`, `VpcId` (canonical), `CidrBlock`, `AvailabilityZone`, `SubnetType` (`Normal` / `Reserve` = the VPC's endpoint subnet for a cluster's ReserveSubnetId), `_canon`, `_ip_next`, `_ip_seeded` |
-| `security_group` | SecurityGroupId | `SecurityGroupId`, `SecurityGroupName`, `VpcId` (canonical), `_canon` |
-| `image` | ImageId | `ImageId`, `ImageName`, `ImageType` (`public` / `private`) — the node images of DescribeInstanceImage |
-| `dedicated_host` | DedicatedHostId | `DedicatedHostId`, `DedicatedHostName`, `AvailabilityZone` |
-| `kec` | InstanceId | a KEC instance: `InstanceId`, `InstanceName`, `InstanceType`, `InstanceState` (`active` = running / `stopped`), `VpcId` (canonical), `SubnetId`, `PrivateIpAddress`, `AvailabilityZone`, `ImageId`, `ChargeType`, `ProjectId`, `InstanceConfigure`, `SystemDisk`, `NetworkInterfaceId`, `MacAddress`, `SecurityGroupIds`, `CreateTime`, `DedicatedHostId`, `DedicatedName`, `_cluster` (the cluster it belongs to, or null) |
-| `epc` | InstanceId | a bare-metal host: `InstanceId`, `InstanceName`, `VpcId` (canonical), `SubnetId`, `EpcInstancePara` (as documented), `_cluster` |
-| `cluster`, `node` (parent = cluster id) | | written by `kce.py`; the world may pre-seed clusters (see `kce.seed_cluster_objects`) |
+- `vpc` (id VpcId): `VpcId`, `VpcName`, `CidrBlock`, `_canon`.
+- `subnet` (id SubnetId): `SubnetId`, `SubnetName`, `VpcId` (canonical), `CidrBlock`,
+  `AvailabilityZone`, `SubnetType` (`Normal`, or `Reserve` = the VPC's endpoint subnet, what a
+  cluster's ReserveSubnetId names), `_canon`, `_ip_next` / `_ip_seeded` (node address allocation).
+- `security_group` (id SecurityGroupId): `SecurityGroupId`, `SecurityGroupName`, `VpcId`
+  (canonical), `_canon`.
+- `image` (id ImageId): `ImageId`, `ImageName`, `ImageType` (`public` / `private`): the node images
+  of DescribeInstanceImage.
+- `dedicated_host` (id DedicatedHostId): `DedicatedHostId`, `DedicatedHostName`, `AvailabilityZone`.
+- `kec` (id InstanceId): a KEC instance: `InstanceId`, `InstanceName`, `InstanceType`,
+  `InstanceState` (`active` = running, or `stopped`), `VpcId` (canonical), `SubnetId`,
+  `PrivateIpAddress`, `AvailabilityZone`, `ImageId`, `ChargeType`, `ProjectId`, `InstanceConfigure`,
+  `SystemDisk`, `NetworkInterfaceId`, `MacAddress`, `SecurityGroupIds`, `CreateTime`, optional
+  `DedicatedHostId` / `DedicatedName`, and `_cluster` (the cluster it belongs to, or null).
+- `epc` (id InstanceId): a bare-metal host: `InstanceId`, `InstanceName`, `VpcId` (canonical),
+  `SubnetId`, `EpcInstancePara` (as documented), `_cluster`.
+- `cluster` and `node` (parent = cluster id): written by `kce.py`; the world may pre-seed clusters
+  (see `kce.seed_cluster_objects`).
 
 World JSON: `{"regions": {"<region>": {"vpcs": [...], "subnets": [...], "security_groups": [...],
 "images": [...], "dedicated_hosts": [...], "kec_instances": [...], "epc_instances": [...],

@@ -78,7 +78,11 @@ def test_describe_cluster_search_is_a_substring_of_the_name(emulator_server, sig
     e = emulator_server
     ok(kce(signed, e, "CreateCluster", create_params(name="Alpha-one")))
     ok(kce(signed, e, "CreateCluster", create_params(name="beta-ONE")))
-    names = lambda s: sorted(c["ClusterName"] for c in ok(kce(signed, e, "DescribeCluster", {"Search": s}))["ClusterSet"])
+
+    def names(text):
+        body = ok(kce(signed, e, "DescribeCluster", {"Search": text}))
+        return sorted(c["ClusterName"] for c in body["ClusterSet"])
+
     assert names("one") == ["Alpha-one"]
     assert names("ONE") == ["beta-ONE"]
     assert names("开机") == ["openapi开机集群"]

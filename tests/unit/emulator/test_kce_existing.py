@@ -125,8 +125,8 @@ def test_filter_by_vpc_alias_and_state_running(emulator_server, signed):
 
 
 def test_filter_names_are_this_actions(emulator_server, signed):
-    error(kce(signed, emulator_server, "DescribeExistedInstances", {"Filter.1.Name": "instance-role",
-                                                                   "Filter.1.Value.1": "Worker"}),
+    params = {"Filter.1.Name": "instance-role", "Filter.1.Value.1": "Worker"}
+    error(kce(signed, emulator_server, "DescribeExistedInstances", params),
           400, "InvalidParameterValue", "Filter.1.Name")
 
 
@@ -224,7 +224,10 @@ def test_describe_epc_for_cluster(emulator_server, signed):
 
 def test_describe_epc_for_cluster_filters_and_ids(emulator_server, signed):
     e = emulator_server
-    ids = lambda params: [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", params))["InstanceSet"]]
+
+    def ids(params):
+        return [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", params))["InstanceSet"]]
+
     assert ids({"Filter.1.Name": "host-name", "Filter.1.Value.1": "k8s_1"}) == [EPC_FREE]
     assert ids({"Filter.1.Name": "host-name", "Filter.1.Value.1": "k8s"}) == []           # exact match
     assert ids({"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "e8529d17-7015-48ef-36dd25xxxxxx"}) == [EPC_OTHER_VPC]

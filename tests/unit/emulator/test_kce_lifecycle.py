@@ -111,15 +111,14 @@ def test_node_deletion_goes_through_deleting(emu, signed):
     st = statuses(signed, emu, "79dac1a8-3387-4769-82a5-xxxxxx")
     worker = "6f2faec7-057f-455f-a45c-xxxxxx"
     assert st[worker] == "normal"
-    res = ok(kce(signed, emu, "DeleteClusterInstances", {"ClusterId": "79dac1a8-3387-4769-82a5-xxxxxx",
-                                                        "InstanceId.1": worker}))
+    delete = {"ClusterId": "79dac1a8-3387-4769-82a5-xxxxxx", "InstanceId.1": worker}
+    res = ok(kce(signed, emu, "DeleteClusterInstances", delete))
     assert res["InstanceSet"][0]["Return"] is True
     assert statuses(signed, emu, "79dac1a8-3387-4769-82a5-xxxxxx")[worker] == "deleting"
     # still counted as a worker, no longer normal
     c = cluster(signed, emu, "79dac1a8-3387-4769-82a5-xxxxxx")
     assert c["NodeNum"] == 3 and c["NormalNodeNum"] == 2
-    again = ok(kce(signed, emu, "DeleteClusterInstances", {"ClusterId": "79dac1a8-3387-4769-82a5-xxxxxx",
-                                                          "InstanceId.1": worker}))
+    again = ok(kce(signed, emu, "DeleteClusterInstances", delete))
     assert again["InstanceSet"][0]["Return"] is False
     # the KEC instance is still there (in the cluster) while the node is deleting
     got = ok(kce(signed, emu, "DescribeExistedInstances", {"InstanceId.1": worker}))["ExistedInstanceSet"]

@@ -174,7 +174,10 @@ def test_world_file_replaces_the_default(custom_world, signed):
 
 def test_subnet_runs_out_of_addresses(custom_world, signed):
     e = custom_world
-    para = lambda n: node_para(n, ImageId="img-sh", SubnetId="sn-sh", SecurityGroupId="sg-sh")
+
+    def para(count):
+        return node_para(count, ImageId="img-sh", SubnetId="sn-sh", SecurityGroupId="sg-sh")
+
     base = dict(VpcId="vpc-sh", ReserveSubnetId="sn-sh-end", PodCidr="10.0.0.0/9", MaxPodPerNode="16")
     made = 0
     st = 200

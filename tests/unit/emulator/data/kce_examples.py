@@ -5,7 +5,9 @@ lines — markdown line breaks — are dropped).  `parse()` turns one into `(act
 the part after `?` and every following line starting with `&` is a `Name=Value` pair split at the
 first `=`; a line that does not start with `&` continues the previous value (AddClusterInstances
 prints its NodePara JSON over several lines; the line breaks are kept in the value, as printed).
-Values are not URL-decoded: they are printed decoded (`openapi 开机集群` has a real space).
+Values are not URL-decoded: they are printed decoded (`openapi 开机集群` has a real space).  Printed
+lines longer than the line-length limit are split here with a backslash-newline inside the string
+literal, which Python removes: the strings are the printed lines.
 
 The one printing fix applied (`ERRATA`): `Action= DescribeExistedInstances` is printed with a space
 after `=`; the action is sent without it.
@@ -94,9 +96,13 @@ http://kce.api.ksyun.com/?Action=CreateCluster&Version=2019-08-06
 &ReserveSubnetId=372bdbac-ea1d-4f99-9c30-xxxxxxx
 &PublicApiServer={"LineId":"xxxxxxx","BandWidth":5,"ChargeType":"PostPaidByDay"}
 &InstanceSet.0.NodeRole=Master_Etc
-&InstanceSet.0.NodePara.0={"MaxCount":3,"MinCount":3,"ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7","SubnetId":"7e23b980-11c2-4bb0-9388-xxxxxxx","InstancePassword":"Root23123","SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxxx","DataDiskGb":50,"ChargeType":"Daily","InstanceType":"I3.4B","PurchaseTime":0,"InstanceName":"openapi-master","InstanceNameSuffix":1}
+&InstanceSet.0.NodePara.0={"MaxCount":3,"MinCount":3,"ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7",\
+"SubnetId":"7e23b980-11c2-4bb0-9388-xxxxxxx","InstancePassword":"Root23123","SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxxx",\
+"DataDiskGb":50,"ChargeType":"Daily","InstanceType":"I3.4B","PurchaseTime":0,"InstanceName":"openapi-master","InstanceNameSuffix":1}
 &InstanceSet.1.NodeRole=Worker
-&InstanceSet.1.NodePara.0={"MaxCount":3,"MinCount":3,"ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7","SubnetId":"7e23b980-11c2-4bb0-9388-xxxxxxx","InstancePassword":"Root23123","SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxxx","DataDiskGb":50,"ChargeType":"Daily","InstanceType":"I3.4B","PurchaseTime":0,"InstanceName":"openapi-worker","InstanceNameSuffix":1}
+&InstanceSet.1.NodePara.0={"MaxCount":3,"MinCount":3,"ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7",\
+"SubnetId":"7e23b980-11c2-4bb0-9388-xxxxxxx","InstancePassword":"Root23123","SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxxx",\
+"DataDiskGb":50,"ChargeType":"Daily","InstanceType":"I3.4B","PurchaseTime":0,"InstanceName":"openapi-worker","InstanceNameSuffix":1}
 """,
     # line 781 of 000_1e17e97fad289c1f.txt
     """\
@@ -109,9 +115,15 @@ http://kce.api.ksyun.com/?Action=CreateCluster&Version=2019-08-06
 &K8sVersion=v1.12.3
 &ReserveSubnetId=372bdbac-ea1d-4f99-9c30-xxxxxx
 &InstanceSet.0.NodeRole=Master_Etcd
-&InstanceSet.0.NodePara.0={"DedicatedHostId":"33b44f3e-a037-423e-a850-xxxxxx", "InstanceConfigure.VCPU":4, "InstanceConfigure.MemoryGb":8, "MaxCount":3, "MinCount":3, "ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7", "SubnetId":"f2ac1919-0e34-4812-8290-xxxxxx", "InstancePassword":"Root23123", "SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxx", "DataDiskGb":50, "ChargeType":"Daily", "PurchaseTime":0, "InstanceName":"k8s-kdc-master", "InstanceNameSuffix":1, "InstanceType":"DVM1.NONE"}
+&InstanceSet.0.NodePara.0={"DedicatedHostId":"33b44f3e-a037-423e-a850-xxxxxx", "InstanceConfigure.VCPU":4, "InstanceConfigure.MemoryGb":8,\
+ "MaxCount":3, "MinCount":3, "ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7", "SubnetId":"f2ac1919-0e34-4812-8290-xxxxxx",\
+ "InstancePassword":"Root23123", "SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxx", "DataDiskGb":50, "ChargeType":"Daily",\
+ "PurchaseTime":0, "InstanceName":"k8s-kdc-master", "InstanceNameSuffix":1, "InstanceType":"DVM1.NONE"}
 &InstanceSet.1.NodeRole=Worker
-&InstanceSet.1.NodePara.0={"DedicatedHostId":"33b44f3e-a037-423e-a850-xxxxxx", "InstanceConfigure.VCPU":4, "InstanceConfigure.MemoryGb":8, "MaxCount":3, "MinCount":3, "ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7", "SubnetId":"f2ac1919-0e34-4812-8290-xxxxxx", "InstancePassword":"Root23123", "SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxx", "DataDiskGb":50, "ChargeType":"Daily", "PurchaseTime":0, "InstanceName":"k8s-kdc-worker", "InstanceNameSuffix":1, "InstanceType":"DVM1.NONE"}
+&InstanceSet.1.NodePara.0={"DedicatedHostId":"33b44f3e-a037-423e-a850-xxxxxx", "InstanceConfigure.VCPU":4, "InstanceConfigure.MemoryGb":8,\
+ "MaxCount":3, "MinCount":3, "ImageId":"5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7", "SubnetId":"f2ac1919-0e34-4812-8290-xxxxxx",\
+ "InstancePassword":"Root23123", "SecurityGroupId":"d46c7672-7ca9-4f51-bbd9-xxxxxx", "DataDiskGb":50, "ChargeType":"Daily",\
+ "PurchaseTime":0, "InstanceName":"k8s-kdc-worker", "InstanceNameSuffix":1, "InstanceType":"DVM1.NONE"}
 &ClusterName=专属云服务器集群
 &ClusterDesc=This is a kdc cluster
 """,
@@ -216,7 +228,8 @@ http://kce.api.ksyun.com/?Action= DescribeExistedInstances&Version=2019-08-06
 http://kce.api.ksyun.com/?Action=AddExistedInstances&Version=2019-08-06
 &ClusterId=0ffb863-9bdc-4558-a947-xxxxxx
 &ExistedInstanceKecSet.1.NodeRole=Worker
-&ExistedInstanceKecSet.1.KecPara.1={"InstanceId":"ee355b5d-79e4-4505-b0a5-xxxxxx","ImageId":"4b293997-9940-42bd-a5f0-xxxxxx","InstancePassword":"xxxxxxx"}
+&ExistedInstanceKecSet.1.KecPara.1={"InstanceId":"ee355b5d-79e4-4505-b0a5-xxxxxx","ImageId":"4b293997-9940-42bd-a5f0-xxxxxx",\
+"InstancePassword":"xxxxxxx"}
 """,
 
 ]
