@@ -29,12 +29,16 @@ Decisions where the documents are silent (also see the tests):
   them all).  DescribeRepository ignores unknown RepoName.N values (empty result, not an error).
 - Tags cannot be pushed through the API; `push_tag()` seeds them.  `DescribeTag` without RepoName
   lists every tag of the caller's repositories; with a public repository's name it lists that
-  repository's seeded tags, or else a single `latest` (public tags cannot be deleted).  `DeleteTags` without RepoName takes full
-  references `namespace/repo:tag` in Tag.N.  Every tag is checked before any is deleted.
-  `SizeByte` is a number as in the example (the table says String); clients should accept both.
+  repository's seeded tags, or else a single `latest` (public tags cannot be deleted).
+  `DeleteTags` without RepoName takes full references `namespace/repo:tag` in Tag.N.  Every tag is
+  checked before any is deleted.  `SizeByte` is a number as in the example (the table says
+  String); clients should accept both.
+- Orders: namespaces, repositories and tags by name (the examples' order), the public catalogue
+  newest first (as printed).  Optional parameters sent empty count as not sent.
 - Favourites: `KSYUN HUB` targets must be a public repository or one of the caller's repositories
   (else RepositoryNotFound); `DOCKER HUB` targets are outside the emulator and only checked for
-  syntax.  FavorCount of the caller's copy of the target is kept in step.  GetFavor lists KSYUN HUB
+  syntax.  FavorCount of the caller's copy of the target is kept in step (the public catalogue is
+  copied per account, so its FavorCount counts the caller's favourite only).  GetFavor lists KSYUN HUB
   first, then DOCKER HUB, each by name (the example's order).  Deleting a repository also removes
   the caller's favourite of it.
 - Passwords: 8-32 characters from letters, digits and the documented specials
