@@ -403,11 +403,9 @@ def describe_tag(req):
             raise not_found("Repository", name)
     else:
         tags = []
-        for repo in sorted(store.list("kcr_repo"), key=lambda r: r["RepoName"]):
+        for repo in store.list("kcr_repo"):
             tags.extend(store.list("kcr_tag", parent=repo["RepoName"]))
-    items = [_tag_view(t) for t in tags]
-    if name is not None:
-        items.sort(key=lambda t: t["TagName"])
+    items = sorted((_tag_view(t) for t in tags), key=lambda t: (t["RepoName"], t["TagName"]))
     if "tag" in filters:
         wanted = set(filters["tag"])
         items = [t for t in items if t["TagName"] in wanted]
