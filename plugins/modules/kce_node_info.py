@@ -233,7 +233,7 @@ def describe(m):
 def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not m.params["cluster_id"].strip():
-        m.module.fail_json(msg="cluster_id must not be empty")
+        m.fail("cluster_id must not be empty")
     with m.fail_on_error():
         nodes = describe(m)
     m.exit(nodes=snake(nodes))

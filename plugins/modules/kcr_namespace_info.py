@@ -151,7 +151,7 @@ def describe(m):
 def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if m.params["name"] is not None and not m.params["name"].strip():
-        m.module.fail_json(msg="name must not be empty")
+        m.fail("name must not be empty")
     with m.fail_on_error():
         result = describe(m)
     m.exit(**result)

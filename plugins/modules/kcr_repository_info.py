@@ -172,7 +172,7 @@ def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     problem = check_options(m.params)
     if problem:
-        m.module.fail_json(msg=problem)
+        m.fail(problem)
     with m.fail_on_error():
         repositories = describe(m)
     m.exit(repositories=snake(repositories))

@@ -154,7 +154,7 @@ def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     problem = check_repository(m.params["repository"])
     if problem:
-        m.module.fail_json(msg=problem)
+        m.fail(problem)
     with m.fail_on_error():
         tags = describe(m)
     m.exit(tags=snake(tags))
