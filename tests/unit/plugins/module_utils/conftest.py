@@ -30,7 +30,6 @@ def make_client(clock):
     return make
 
 
-
 @pytest.fixture
 def loopback():
     servers = []

@@ -16,7 +16,6 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 
-
 class FakeResponse(object):
     def __init__(self, status, body):
         self.status_code = status
@@ -94,6 +93,7 @@ class MaxRng(object):
 
     def uniform(self, a, b):
         return b
+
 
 class LoopbackServer(object):
     """A raw TCP server on 127.0.0.1 whose behaviour per connection is a function(conn, request_bytes)."""

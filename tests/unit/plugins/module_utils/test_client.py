@@ -126,8 +126,8 @@ def test_collection_version_matches_galaxy_yml():
 
 def test_parameter_values_are_stringified(make_client):
     client, session = make_client([ok()])
-    client.call("kce", "2019-08-06", "X", {"B": False, "I": 3, "F": 1.5, "L": ["x", "y"], "D": {"K": 1},
-                                          "N": None, "Action": "ignored"})
+    params = {"B": False, "I": 3, "F": 1.5, "L": ["x", "y"], "D": {"K": 1}, "N": None, "Action": "ignored"}
+    client.call("kce", "2019-08-06", "X", params)
     query = session.requests[0]["url"].split("?", 1)[1]
     assert query == "Action=X&Version=2019-08-06&B=false&I=3&F=1.5&L.1=x&L.2=y&D.K=1"
 

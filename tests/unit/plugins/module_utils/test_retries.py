@@ -25,12 +25,24 @@ from ksyun_fakes import (FakeResponse, MaxRng, api_error, connect_timeout, json_
 READ = dict(service="kce", version="2019-08-06", action="DescribeCluster")
 WRITE = dict(service="kce", version="2019-08-06", action="DeleteCluster", params={"ClusterId": "c"}, write=True)
 
-THROTTLED = lambda: api_error(409, "LimitExceeded", "Request was rejected because the request speed ...")  # noqa: E731
-UNAVAILABLE = lambda: api_error(500, "ServiceUnavailable", "OpenAPI or Service is unavailable", etype="Receiver")  # noqa: E731
-SERVICE_TIMEOUT = lambda: api_error(500, "ServiceTimeout", "Internal Service is unavailable because of time out.")  # noqa: E731
-BAD_GATEWAY = lambda: FakeResponse(502, "<html>502 Bad Gateway</html>")  # noqa: E731
 
-RETRIED_FOR_READS = [THROTTLED, UNAVAILABLE, SERVICE_TIMEOUT, BAD_GATEWAY, read_timeout, connect_timeout, refused, reset]
+def throttled():
+    return api_error(409, "LimitExceeded", "Request was rejected because the request speed ...")
+
+
+def unavailable():
+    return api_error(500, "ServiceUnavailable", "OpenAPI or Service is unavailable", etype="Receiver")
+
+
+def service_timeout():
+    return api_error(500, "ServiceTimeout", "Internal Service is unavailable because of time out.")
+
+
+def bad_gateway():
+    return FakeResponse(502, "<html>502 Bad Gateway</html>")
+
+
+RETRIED_FOR_READS = [throttled, unavailable, service_timeout, bad_gateway, read_timeout, connect_timeout, refused, reset]
 
 
 @pytest.mark.parametrize("failure", RETRIED_FOR_READS)
@@ -44,7 +56,7 @@ def test_reads_retry_then_succeed(make_client, clock, failure):
 
 @pytest.mark.parametrize("failure", RETRIED_FOR_READS)
 def test_reads_give_up_after_max_retries(make_client, clock, failure):
-    client, session = make_client([failure() for _ in range(4)], max_retries=3)
+    client, session = make_client([failure() for dummy in range(4)], max_retries=3)
     with pytest.raises(KsyunError) as info:
         client.call(**READ)
     assert len(session.requests) == 4
@@ -69,8 +81,8 @@ def test_client_errors_are_never_retried(make_client, clock, answer):
 
 
 @pytest.mark.parametrize("failure, code", [
-    (read_timeout, "ReadTimeout"), (reset, "ConnectionError"), (UNAVAILABLE, "ServiceUnavailable"),
-    (SERVICE_TIMEOUT, "ServiceTimeout"), (BAD_GATEWAY, "InvalidResponse"),
+    (read_timeout, "ReadTimeout"), (reset, "ConnectionError"), (unavailable, "ServiceUnavailable"),
+    (service_timeout, "ServiceTimeout"), (bad_gateway, "InvalidResponse"),
 ])
 def test_writes_that_may_have_run_are_not_retried(make_client, clock, failure, code):
     client, session = make_client([failure()])
@@ -83,7 +95,7 @@ def test_writes_that_may_have_run_are_not_retried(make_client, clock, failure, c
     assert info.value.action == "DeleteCluster"
 
 
-@pytest.mark.parametrize("failure", [refused, connect_timeout, THROTTLED])
+@pytest.mark.parametrize("failure", [refused, connect_timeout, throttled])
 def test_writes_that_provably_did_not_run_are_retried(make_client, clock, failure):
     client, session = make_client([failure(), failure(), ok()])
     assert client.call(**WRITE) == {"RequestId": "req-ok"}
@@ -91,7 +103,7 @@ def test_writes_that_provably_did_not_run_are_retried(make_client, clock, failur
     assert client.api_calls == ["DeleteCluster"] * 3
 
 
-@pytest.mark.parametrize("failure", [refused, connect_timeout, THROTTLED])
+@pytest.mark.parametrize("failure", [refused, connect_timeout, throttled])
 def test_writes_that_did_not_run_are_not_maybe_applied(make_client, failure):
     client, _session = make_client([failure(), failure()], max_retries=1)
     with pytest.raises(KsyunError) as info:
@@ -108,7 +120,7 @@ def test_reads_are_never_maybe_applied(make_client):
 
 
 def test_max_retries_zero_disables_retries(make_client, clock):
-    client, session = make_client([THROTTLED()], max_retries=0)
+    client, session = make_client([throttled()], max_retries=0)
     with pytest.raises(KsyunError) as info:
         client.call(**READ)
     assert info.value.code == "LimitExceeded"
@@ -117,14 +129,14 @@ def test_max_retries_zero_disables_retries(make_client, clock):
 
 
 def test_backoff_is_exponential_and_capped(make_client, clock):
-    client, _session = make_client([THROTTLED() for _ in range(9)], max_retries=8, rng=MaxRng(), retry_budget=1000)
+    client, _session = make_client([throttled() for dummy in range(9)], max_retries=8, rng=MaxRng(), retry_budget=1000)
     with pytest.raises(KsyunError):
         client.call(**READ)
     assert clock.sleeps == [0.5, 1, 2, 4, 8, 16, 20, 20]
 
 
 def test_full_jitter_stays_within_bounds(make_client, clock):
-    client, _session = make_client([UNAVAILABLE() for _ in range(9)], max_retries=8, rng=random.Random(7),
+    client, _session = make_client([unavailable() for dummy in range(9)], max_retries=8, rng=random.Random(7),
                                    retry_budget=1000)
     with pytest.raises(KsyunError):
         client.call(**READ)
@@ -136,7 +148,7 @@ def test_full_jitter_stays_within_bounds(make_client, clock):
 
 
 def test_budget_stops_retries_before_max_retries(make_client, clock):
-    client, session = make_client([THROTTLED() for _ in range(10)], max_retries=9, rng=MaxRng(), retry_budget=3)
+    client, session = make_client([throttled() for dummy in range(10)], max_retries=9, rng=MaxRng(), retry_budget=3)
     with pytest.raises(KsyunError):
         client.call(**READ)
     # sleeps 0.5 + 1 = 1.5 s; the next (2 s) would end at 3.5 s > 3 s: give up after 3 requests
@@ -156,7 +168,7 @@ def test_budget_counts_time_spent_in_requests(make_client, clock):
 
 
 def test_custom_backoff_base_and_cap(make_client, clock):
-    client, _session = make_client([THROTTLED() for _ in range(5)], max_retries=4, rng=MaxRng(), backoff_base=1,
+    client, _session = make_client([throttled() for dummy in range(5)], max_retries=4, rng=MaxRng(), backoff_base=1,
                                    backoff_cap=3, retry_budget=1000)
     with pytest.raises(KsyunError):
         client.call(**READ)

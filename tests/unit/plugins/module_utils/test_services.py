@@ -194,8 +194,8 @@ def test_create_container_group_names():
     rec = Recorder()
     kci.create_container_group(
         rec, "web", "subnet", ["sg1", "sg2"],
-        containers=[{"Name": "c", "Image": "nginx", "Port": [{"Port": 80}], "EnvironmentVar": [{"Key": "A",
-                                                                                                 "Value": "1"}]}],
+        containers=[{"Name": "c", "Image": "nginx", "Port": [{"Port": 80}],
+                     "EnvironmentVar": [{"Key": "A", "Value": "1"}]}],
         volumes=[{"Type": "NFSVolume", "Name": "v", "NFSVolume": {"Server": "s", "Path": "/p", "Options": ["ro"]}}],
         dns_config={"NameServer": ["10.0.0.2"]}, advance_settings={"SystemDisk": {"Size": 40}}, retain_ip=True)
     params = clean(rec.calls[0][4])
