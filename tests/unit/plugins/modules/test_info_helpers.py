@@ -8,9 +8,11 @@ from ansible_collections.ksyun.cloud.plugins.modules import (
     kce_cluster_info,
     kce_epc_info,
     kce_existed_instance_info,
+    kce_instance_image_info,
     kce_node_info,
     kci_container_group_info,
     kci_image_cache_info,
+    kcr_favorite_info,
     kcr_namespace_info,
     kcr_repository_info,
     kcr_tag_info,
@@ -148,11 +150,11 @@ def test_cluster_search_wins_over_the_name_for_the_api(monkeypatch):
     assert seen == {"search": "pro"}
 
 
-def test_every_module_declares_check_mode_and_the_action_group():
+def test_every_module_documents_its_options_and_attributes():
     import yaml
-    for module in (kce_cluster_info, kce_epc_info, kce_existed_instance_info, kce_node_info,
-                   kci_container_group_info, kci_image_cache_info, kcr_namespace_info,
-                   kcr_repository_info, kcr_tag_info):
+    for module in (kce_cluster_info, kce_epc_info, kce_existed_instance_info, kce_instance_image_info,
+                   kce_node_info, kci_container_group_info, kci_image_cache_info, kcr_favorite_info,
+                   kcr_namespace_info, kcr_repository_info, kcr_tag_info):
         doc = yaml.safe_load(module.DOCUMENTATION)
         assert doc["attributes"]["check_mode"]["support"] == "full"
         assert doc["attributes"]["action_group"]["membership"] == ["ksyun.cloud.ksyun"]
@@ -161,3 +163,8 @@ def test_every_module_declares_check_mode_and_the_action_group():
         for name, opt in module.ARGUMENT_SPEC.items():
             assert name in doc["options"], (module.__name__, name)
             assert doc["options"][name]["type"] == opt["type"], (module.__name__, name)
+            assert doc["options"][name].get("elements") == opt.get("elements"), (module.__name__, name)
+            assert doc["options"][name].get("choices") == opt.get("choices"), (module.__name__, name)
+            assert doc["options"][name].get("default") == opt.get("default"), (module.__name__, name)
+        # the documented return keys: the module's list, plus api_calls
+        assert "api_calls" in yaml.safe_load(module.RETURN)
