@@ -401,7 +401,7 @@ def create_container_group(req):
         sg = _security_group(req, sg_id)
         if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
             raise invalid("SecurityGroupId.N", "The security group '%s' is not in the subnet's VPC." % sg_id)
-    groups = [g for g in _live_groups(req)]
+    groups = _live_groups(req)
     if any(g["ContainerGroupName"] == name for g in groups):
         raise conflict("ContainerGroupNameDuplicate", "The container group name '%s' is already in use." % name)
     used_cache = None
@@ -459,8 +459,7 @@ def _group_state(req, g):
 def _live_groups(req):
     out = []
     for g in req.store.list("container_group"):
-        status, _ = _group_state(req, g)
-        if status is None:
+        if _group_state(req, g)[0] is None:
             req.store.delete("container_group", g["ContainerGroupId"])
             continue
         out.append(g)
@@ -471,7 +470,7 @@ def _get_group(req, gid):
     g = req.store.get("container_group", gid)
     if g is None:
         raise not_found("ContainerGroup", gid)
-    status, _ = _group_state(req, g)
+    status = _group_state(req, g)[0]
     if status is None:
         req.store.delete("container_group", gid)
         raise not_found("ContainerGroup", gid)
@@ -538,7 +537,7 @@ def _container_view(req, g, c, status):
 
 
 def _group_view(req, g):
-    status, _ = _group_state(req, g)
+    status = _group_state(req, g)[0]
     return {
         "ContainerGroupId": g["ContainerGroupId"],
         "ContainerGroupName": g["ContainerGroupName"],
@@ -633,7 +632,7 @@ def describe_container_log(req):
     c = next((c for c in g["Containers"] if c["Name"] == cname), None)
     if c is None:
         raise not_found("Container", cname)
-    status, _ = _group_state(req, g)
+    status = _group_state(req, g)[0]
     if status == "Pending":
         return {"Content": ""}
     started = _started_at(g, req.lifecycle)

@@ -540,7 +540,7 @@ def verify_password(store, password):
     acct = store.get("kcr_account", "registry")
     if acct is None:
         return False
-    _, digest = _hash_password(password, acct["_salt"])
+    digest = _hash_password(password, acct["_salt"])[1]
     return hmac.compare_digest(digest, acct["_hash"])
 
 

@@ -79,7 +79,7 @@ def _digest(text):
 
 def public_repositories():
     """The 155 public repositories, newest first: list of RepoSet-shaped dicts."""
-    names = [n for n, _, _ in PRINTED]
+    names = [entry[0] for entry in PRINTED]
     extra = list(NAMED)
     extra += ["ksyun/dns/" + c for c in _DNS_COMPONENTS]
     for comp in _ARCH_COMPONENTS:

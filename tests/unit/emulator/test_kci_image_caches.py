@@ -129,7 +129,7 @@ def test_references_and_duplicates(api):
 def test_lifecycle_and_delete_rules(slow):
     cid = slow.ok("CreateImageCache", cache_params(RetentionDays="10"))["ImageCacheId"]
     seen = []
-    for _ in range(4):
+    for _step in range(4):
         c = slow.cache(cid)
         seen.append((c["Status"], bool(c["ContainerGroupId"]), bool(c["SnapshotId"])))
         if c["Status"] in ("Preparing", "SnapshotCreating"):
