@@ -503,3 +503,17 @@ def test_accounts_and_regions_are_isolated(signed):
         assert one.ok("DescribeContainerGroup")["TotalCount"] == 1
     finally:
         emu.stop()
+
+
+def test_ips_never_collide_with_world_instances(api):
+    """Container groups take addresses from the same per-subnet counter as KCE nodes."""
+    store = api.emu.region_store()
+    taken = {k.get("PrivateIpAddress") for k in store.list("kec")}
+    taken |= {n.get("PrivateIpAddress") for n in store.list("node")}
+    for j, subnet in enumerate((world.SUBNET, world.SUBNET_ALIASES[0], world.KDC_SUBNET)):
+        for i in range(3):
+            gid = api.ok("CreateContainerGroup", base(ContainerGroupName="ip-%d-%d" % (j, i),
+                                                      SubnetId=subnet))["ContainerGroupId"]
+            ip = api.group(gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
+            assert ip not in taken
+            taken.add(ip)
