@@ -106,3 +106,46 @@ def test_printed_image_typo_is_refused_as_printed(emulator_server, signed):
                           method="POST")
     assert status == 400
     assert body["Error"]["Code"] == "MissingParameter" and "Image.N" in body["Error"]["Message"]
+
+
+# the response tables' nested types, for a group that has every optional part
+VOLUME_FULL = {"Type": str, "Name": str, "EBSVolume": (dict, type(None)), "NFSVolume": (dict, type(None))}
+EBS = {"FsType": str, "VolumeId": str}
+NFS = {"Server": str, "Path": str, "ReadOnly": bool, "Options": [str]}
+DNS = {"NameServers": [str], "Searches": [str], "Options": [{"Name": str, "Value": (str, type(None))}]}
+HOST_ALIAS = {"Hostnames": [str], "Ip": str}
+CONTAINER_FULL = dict(EX.CONTAINER, Commands=[str], Args=[str], EnvironmentVars=[{"Key": str, "Value": str}],
+                      Ports=[{"Port": int, "Protocol": str}],
+                      VolumeMounts=[{"Name": str, "MountPath": str, "ReadOnly": bool}])
+GROUP_FULL = dict(EX.CONTAINER_GROUP, Volumes=[VOLUME_FULL], DnsConfig=DNS, HostAliases=[HOST_ALIAS],
+                  Containers=[CONTAINER_FULL], Events=[EX.EVENT], RetainIp=bool, RetainIpHours=str)
+
+
+def test_every_documented_nested_type(emulator_server, signed):
+    params = {
+        "ContainerGroupName": "typed", "SubnetId": EX.PRINTED_SUBNET, "SecurityGroupId.1": EX.PRINTED_SECURITY_GROUP,
+        "KciType": "RBKCI", "ChargeType": "HourlyInstantSettlement", "RetainIp": "true", "RetainIpHours": "24",
+        "Volume.1.Type": "EBSVolume", "Volume.1.Name": "data", "Volume.1.EBSVolume.FsType": "ext4",
+        "Volume.1.EBSVolume.Type": "SSD3.0", "Volume.1.EBSVolume.Size": "10",
+        "Volume.2.Type": "NFSVolume", "Volume.2.Name": "nfs", "Volume.2.NFSVolume.Server": "10.0.0.9",
+        "Volume.2.NFSVolume.Path": "/x", "Volume.2.NFSVolume.Options.1": "vers=3",
+        "Volume.3.Type": "EmptyDirVolume", "Volume.3.Name": "tmp",
+        "HostAlias.1.Hostname.1": "a.local", "HostAlias.1.Ip": "10.0.0.8",
+        "DnsConfig.NameServer.1": "10.0.0.2", "DnsConfig.Search.1": "local", "DnsConfig.Option.1.Name": "ndots",
+        "Container.1.Name": "app", "Container.1.Image": "busybox", "Container.1.Command.1": "sleep",
+        "Container.1.Arg.1": "3600", "Container.1.EnvironmentVar.1.Key": "A", "Container.1.EnvironmentVar.1.Value": "b",
+        "Container.1.Port.1.Port": "8080", "Container.1.VolumeMount.1.Name": "data",
+        "Container.1.VolumeMount.1.MountPath": "/data", "Container.1.WorkingDir": "/", "Container.1.Cpu": "0.5",
+        "Container.1.Memory": "1",
+    }
+    kci = {"service": "kci", "version": "2020-07-02"}
+    status, body = signed(emulator_server, "CreateContainerGroup", params, method="POST", **kci)
+    assert status == 200, body
+    status, body = signed(emulator_server, "DescribeContainerGroup", {"ContainerGroupId.1": body["ContainerGroupId"]},
+                          **kci)
+    assert status == 200, body
+    check_types(body, dict(EX.PAGED, ContainerGroups=[GROUP_FULL]))
+    vols = {v["Name"]: v for v in body["ContainerGroups"][0]["Volumes"]}
+    check_types(vols["data"]["EBSVolume"], EBS)
+    check_types(vols["nfs"]["NFSVolume"], NFS)
+    assert vols["tmp"]["EBSVolume"] is None and vols["tmp"]["NFSVolume"] is None
