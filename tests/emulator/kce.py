@@ -655,7 +655,7 @@ def _instance_set(req, p, vpc_canon, worker_only):
         paras = _entries(g, "NodePara")
         if not paras:
             raise missing(_name(g, "NodePara.N"))
-        specs = [_node_para(req, text, pname, vpc_canon) for _, pname, text in paras]
+        specs = [_node_para(req, text, pname, vpc_canon) for dummy, pname, text in paras]
         out.append((role, rname, specs))
     return out
 
@@ -807,7 +807,7 @@ def create_cluster(req):
         if not paras:
             raise missing(_name(g, "EpcPara.N"))
         hosts = []
-        for _, pname, text in paras:
+        for dummy, pname, text in paras:
             o = _json_object(text, pname)
             iid = _str_field(o, "InstanceId", pname, required=True, max_len=64)
             if iid in seen_epc:
@@ -833,7 +833,7 @@ def create_cluster(req):
     for role, rname, hosts in epc_sets:
         counts[role] = (len(hosts), rname)
     _check_roles(counts, separate, "InstanceSet.N" if kec_sets else "ExistedInstanceEpcSet.N")
-    _pod_room(pod_net, max_pods, sum(c for c, _ in counts.values()), "PodCidr")
+    _pod_room(pod_net, max_pods, sum(count for count, dummy in counts.values()), "PodCidr")
 
     now = req.now()
     cid = _uuid(req)
@@ -847,14 +847,14 @@ def create_cluster(req):
         "_vpc": vpc_canon, "_public": public, "_created": now, "_updated": now, "_fail": fail,
         "_deleted": None, "_delete_mode": None,
     })
-    for role, _, specs in kec_sets:
+    for role, dummy, specs in kec_sets:
         base = 0
         for spec in specs:
             for iid, iname, ip in _make_kec_nodes(req, cid, role, spec, base, now):
                 _put_node(req, cid, iid, iname, role, "kec", "created", ip, now,
                           fail or bool(req.fail_next("node")))
             base += spec["count"]
-    for role, _, hosts in epc_sets:
+    for role, dummy, hosts in epc_sets:
         for e in hosts:
             e["_cluster"] = cid
             req.store.put("epc", e["InstanceId"], e)
@@ -1027,13 +1027,13 @@ def add_cluster_instances(req):
     _require_status(cid, st, ("running",))
     current = _live_nodes(req, cid)
     existing = len(current)
-    adding = sum(s["count"] for _, _, specs in sets for s in specs)
+    adding = sum(s["count"] for dummy, dummy2, specs in sets for s in specs)
     _pod_room(ipaddress.ip_network(c["PodCidr"]), int(c.get("MaxPodPerNode") or 128), existing + adding,
               "InstanceSet.N")
     now = req.now()
     made = []
-    base = sum(1 for n, _ in current if n["InstanceRole"] == "Worker")
-    for role, _, specs in sets:
+    base = sum(1 for n, dummy in current if n["InstanceRole"] == "Worker")
+    for role, dummy, specs in sets:
         for spec in specs:
             for iid, iname, ip in _make_kec_nodes(req, cid, role, spec, base, now):
                 _put_node(req, cid, iid, iname, role, "kec", "created", ip, now, bool(req.fail_next("node")))
@@ -1103,7 +1103,7 @@ def describe_epc_for_cluster(req):
     marker, limit = p.page(20, 50)
     vpc_canon = None
     if cid:
-        c, _ = _get_cluster(req, cid)
+        c = _get_cluster(req, cid)[0]
         vpc_canon = c["_vpc"]
     if ids:
         hosts = [e for e in (req.store.get("epc", i) for i in dict.fromkeys(ids)) if e is not None]
@@ -1203,7 +1203,7 @@ def describe_existed_instances(req):
     search = p.str("Search", max_len=128)
     vpc_canon = None
     if cid:
-        c, _ = _get_cluster(req, cid)
+        c = _get_cluster(req, cid)[0]
         vpc_canon = c["_vpc"]
     if not ids and not filters and not search:
         # the plain listing reads only the page's instances
@@ -1269,7 +1269,7 @@ def add_existed_instances(req):
         paras = _entries(g, "KecPara")
         if not paras:
             raise missing(_name(g, "KecPara.N"))
-        for _, pname, text in paras:
+        for dummy, pname, text in paras:
             o = _json_object(text, pname)
             iid = _str_field(o, "InstanceId", pname, required=True, max_len=64)
             image_id = _str_field(o, "ImageId", pname, required=True, max_len=64)
@@ -1291,7 +1291,7 @@ def add_existed_instances(req):
         if k is None:
             out.append({"InstanceId": iid, "Return": False, "Reason": "The instance '%s' does not exist." % iid})
             continue
-        ok, reason, _ = _kec_reason(req, k, c["_vpc"])
+        ok, reason = _kec_reason(req, k, c["_vpc"])[:2]
         if ok and room <= 0:
             ok, reason = False, REASON_NO_POD_ROOM
         if not ok:

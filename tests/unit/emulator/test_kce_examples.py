@@ -41,12 +41,12 @@ EXAMPLES = [ex.parse(text) for text in ex.PRINTED]
 
 
 def test_every_kce_action_has_a_printed_example():
-    assert sorted(set(a for a, _, _ in EXAMPLES)) == sorted(ex.RESPONSES)
+    assert sorted(set(example[0] for example in EXAMPLES)) == sorted(ex.RESPONSES)
     assert len(EXAMPLES) == 15
 
 
 @pytest.mark.parametrize("index", range(len(EXAMPLES)),
-                         ids=["%02d-%s" % (i, a) for i, (a, _, _) in enumerate(EXAMPLES)])
+                         ids=["%02d-%s" % (i, example[0]) for i, example in enumerate(EXAMPLES)])
 def test_printed_example_succeeds_unchanged(emulator_server, signed, index):
     action, version, params = EXAMPLES[index]
     method = "POST" if action in POST_ONLY else "GET"

@@ -195,7 +195,7 @@ def test_describe_stays_fast_with_10000_nodes(emulator_server, signed):
 
     def median_ms(params, action="DescribeCluster", n=15):
         samples = []
-        for _ in range(n):
+        for dummy in range(n):
             t = time.perf_counter()
             ok(kce(signed, e, action, params))
             samples.append(time.perf_counter() - t)
