@@ -18,9 +18,11 @@ __metaclass__ = type
 import json
 import platform
 import random
+import re
 import time
 import traceback
 
+from http.client import HTTPException
 from urllib.parse import urlsplit
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _signer
@@ -38,9 +40,10 @@ except ImportError:  # pragma: no cover - exercised through the module's missing
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 try:
-    from urllib3.exceptions import NewConnectionError, ConnectTimeoutError
+    from urllib3.exceptions import NewConnectionError, ConnectTimeoutError, HTTPError as Urllib3Error
 except ImportError:  # pragma: no cover - urllib3 always comes with requests
     NewConnectionError = ConnectTimeoutError = ()
+    Urllib3Error = OSError
 
 try:
     from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
@@ -170,10 +173,18 @@ def _pairs(action, version, params):
     return pairs
 
 
-def _snippet(data):
+_SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]{16,}")
+
+
+def _snippet(data, secrets=()):
+    """A short one-line extract of an answer, for error messages (signatures and secrets masked)."""
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
     text = " ".join(str(data).split())
+    text = _SIGNATURE.sub(r"\1***", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
     if len(text) > _SNIPPET:
         text = text[:_SNIPPET] + "..."
     return text or "(empty)"
@@ -226,8 +237,11 @@ def _reason_text(exc):
 
 
 def _transport_error(exc, host, timeouts, action, write, attempts):
-    """(KsyunError, never_sent, retryable_for_reads) for a requests exception."""
-    never_sent = _connect_failure(exc)
+    """(KsyunError, retryable_for_writes, retryable_for_reads) for a transport exception.
+
+    Writes are only retried when no connection could be made (the request provably never left).
+    """
+    never_sent = connect_failed = _connect_failure(exc)
     if isinstance(exc, rexc.SSLError):
         code, msg, read_retry = "SSLError", "TLS error with %s: %s" % (host, _reason_text(exc)), False
     elif isinstance(exc, rexc.ConnectTimeout):
@@ -236,13 +250,16 @@ def _transport_error(exc, host, timeouts, action, write, attempts):
         code, msg, read_retry = "ReadTimeout", "no answer from %s within %s seconds" % (host, timeouts[1]), True
     elif never_sent:
         code, msg, read_retry = "ConnectionError", "could not connect to %s: %s" % (host, _reason_text(exc)), True
-    elif isinstance(exc, (rexc.ConnectionError, rexc.ChunkedEncodingError)):
+    elif isinstance(exc, (rexc.ConnectionError, rexc.ChunkedEncodingError)) or (
+            not isinstance(exc, rexc.RequestException) and isinstance(exc, (OSError, HTTPException, Urllib3Error))):
         code, msg, read_retry = ("ConnectionError", "the connection to %s was lost before a complete answer: %s"
                                  % (host, _reason_text(exc)), True)
     else:
+        # a request that could not be built or sent (bad URL or header), or an undecodable answer
         code, msg, read_retry = "TransportError", "request to %s failed: %s" % (host, type(exc).__name__), False
+        never_sent = not isinstance(exc, rexc.ContentDecodingError)
     err = KsyunError(code, msg, action=action, maybe_applied=write and not never_sent, attempts=attempts)
-    return err, never_sent, read_retry
+    return err, connect_failed, read_retry
 
 
 # ------------------------------------------------------------------------------------- client
@@ -280,6 +297,9 @@ class Client(object):
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.api_calls = []
+
+    def _secrets(self):
+        return (self._secret_key, self.access_key)
 
     def __repr__(self):
         return "Client(region=%r, endpoint_url=%r)" % (self.region, self.endpoint_url)
@@ -346,21 +366,20 @@ class Client(object):
             resp = self.session.request(method, url, data=body or None, headers=headers, timeout=timeouts,
                                         verify=self.validate_certs, allow_redirects=False)
             content = resp.content
-        except rexc.RequestException as exc:
+        except (rexc.RequestException, OSError, HTTPException, Urllib3Error) as exc:
             return None, _transport_error(exc, host, timeouts, action, write, attempt)
         data, err = self._answer(resp.status_code, content, action, write, attempt)
         return data, (err, False, False) if err is not None else None
 
-    @staticmethod
-    def _answer(status, content, action, write, attempts):
+    def _answer(self, status, content, action, write, attempts):
         try:
             data = json.loads(content.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             data = None
         if not isinstance(data, dict):
-            err = KsyunError("InvalidResponse", "the answer (HTTP %s) is not a JSON object: %s" % (status, _snippet(content)),
-                             status=status, action=action, maybe_applied=write and (status < 400 or status >= 500),
-                             attempts=attempts)
+            text = "the answer (HTTP %s) is not a JSON object: %s" % (status, _snippet(content, self._secrets()))
+            err = KsyunError("InvalidResponse", text, status=status, action=action, attempts=attempts,
+                             maybe_applied=write and (status < 400 or status >= 500))
             return None, err
         error = data.get("Error")
         if error is None and status < 400:
@@ -371,19 +390,19 @@ class Client(object):
             code, message, etype = None, error, None
         if not code:
             code = "InvalidResponse"
-            message = message or "HTTP %s without an error code: %s" % (status, _snippet(content))
+            message = message or "HTTP %s without an error code: %s" % (status, _snippet(content, self._secrets()))
         err = KsyunError(str(code), _signer.to_text(message) if message is not None else "", status=status,
                          request_id=data.get("RequestId"), action=action, error_type=etype,
                          maybe_applied=write and status >= 500, attempts=attempts)
         return None, err
 
     @staticmethod
-    def _should_retry(err, write, never_sent, read_retry):
+    def _should_retry(err, write, write_retry, read_retry):
         if err.status is not None:
             if err.code == "LimitExceeded" or err.status == 429:
                 return True  # throttled before it ran: safe for writes too
             return (not write) and err.status >= 500
-        return never_sent if write else read_retry
+        return write_retry if write else read_retry
 
     def backoff(self, attempt):
         """Full jitter: uniform in [0, min(cap, base * 2 ** attempt)]."""
@@ -401,8 +420,8 @@ class Client(object):
             data, failure = self._send_once(service, version, action, params, write, method, attempt + 1)
             if failure is None:
                 return data
-            err, never_sent, read_retry = failure
-            if attempt >= self.max_retries or not self._should_retry(err, write, never_sent, read_retry):
+            err, write_retry, read_retry = failure
+            if attempt >= self.max_retries or not self._should_retry(err, write, write_retry, read_retry):
                 raise err
             delay = self.backoff(attempt)
             if self.clock() - start + delay > self.retry_budget:

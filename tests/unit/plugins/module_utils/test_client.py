@@ -377,3 +377,14 @@ def test_json_param_is_compact_and_keeps_unicode():
     assert _client.json_param({"MaxCount": 3, "Name": u"节点"}) == u'{"MaxCount":3,"Name":"节点"}'
     assert _client.json_param('{"a": 1}') == '{"a": 1}'
     assert json.loads(_client.json_param([1, {"a": None}])) == [1, {"a": None}]
+
+
+def test_answers_quoted_in_errors_are_masked(make_client):
+    echo = (b"<html>you sent Authorization: AWS4-HMAC-SHA256 Credential=AKLTtest/20260101/cn-beijing-6/kce/"
+            b"aws4_request, SignedHeaders=host;x-amz-date, Signature=" + b"ab12" * 16 + b" key topsecret/KEY</html>")
+    client, _session = make_client([FakeResponse(200, echo)])
+    with pytest.raises(KsyunError) as info:
+        client.call("kce", "2019-08-06", "X")
+    text = str(info.value)
+    assert "ab12ab12" not in text and "topsecret/KEY" not in text and "AKLTtest" not in text
+    assert "Signature=***" in text

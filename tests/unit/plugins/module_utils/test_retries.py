@@ -16,6 +16,7 @@ import struct
 import time
 
 import pytest
+import requests
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
@@ -278,3 +279,23 @@ def test_wire_format_is_exactly_what_was_signed(loopback):
     assert b"Host: 127.0.0.1:%d" % server.port in lines
     assert b"Content-Type: application/x-www-form-urlencoded; charset=utf-8" in lines
     assert body == b"Action=ModifyClusterInfo&Version=2019-08-06&ClusterName=a%20b%2Bc%20%E5%90%8D"
+
+
+def test_raw_socket_errors_count_as_lost_connections(make_client):
+    client, session = make_client([ConnectionResetError(104, "reset"), ok()])
+    assert client.call(**READ)["RequestId"] == "req-ok"
+    client, session = make_client([ConnectionResetError(104, "reset")])
+    with pytest.raises(KsyunError) as info:
+        client.call(**WRITE)
+    assert (info.value.code, info.value.maybe_applied, len(session.requests)) == ("ConnectionError", True, 1)
+
+
+def test_requests_that_could_not_be_built_are_not_retried_nor_maybe_applied(make_client):
+    client, session = make_client([requests.exceptions.InvalidHeader("bad header value")])
+    with pytest.raises(KsyunError) as info:
+        client.call(**WRITE)
+    assert (info.value.code, info.value.maybe_applied, len(session.requests)) == ("TransportError", False, 1)
+    client, session = make_client([requests.exceptions.InvalidURL("bad")])
+    with pytest.raises(KsyunError):
+        client.call(**READ)
+    assert len(session.requests) == 1
