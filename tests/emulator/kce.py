@@ -110,6 +110,14 @@ def _uuid(req):
     return str(uuid.UUID(int=req.rng.getrandbits(128), version=4))
 
 
+def _fresh_id(req, *kinds):
+    """A new id unused in `kinds` (the seeded rng restarts with the process; a --state file does not)."""
+    while True:
+        ident = _uuid(req)
+        if all(req.store.get(kind, ident) is None for kind in kinds):
+            return ident
+
+
 def _mac(req):
     return "fa:16:3e:%02x:%02x:%02x" % (req.rng.randrange(256), req.rng.randrange(256), req.rng.randrange(256))
 
@@ -699,7 +707,7 @@ def _make_kec_nodes(req, cid, role, spec, index_base, now):
     """Create spec['count'] KEC instances + nodes for `role`; returns [(id, name)]."""
     made = []
     for i in range(spec["count"]):
-        iid = _uuid(req)
+        iid = _fresh_id(req, "kec", "node", "epc")
         if spec["name"]:
             if spec["suffix"] is not None:
                 name = "%s-%d" % (spec["name"], spec["suffix"] + i)
@@ -836,7 +844,7 @@ def create_cluster(req):
     _pod_room(pod_net, max_pods, sum(count for count, dummy in counts.values()), "PodCidr")
 
     now = req.now()
-    cid = _uuid(req)
+    cid = _fresh_id(req, "cluster")
     fail = bool(req.fail_next("cluster"))
     req.store.put("cluster", cid, {
         "ClusterId": cid, "ClusterName": name, "ClusterDesc": desc or "",

@@ -216,3 +216,30 @@ def test_describe_stays_fast_with_10000_nodes(emulator_server, signed):
     assert after_dc < max(8 * before_dc, 25), (before_dc, after_dc)
     assert after_dci < max(4 * before_dci, 25), (before_dci, after_dci)
     assert after_dei < 50, after_dei
+
+
+def test_state_file_survives_a_restart(tmp_path, signed):
+    """Clusters, nodes and pending deletions persist in --state; new ids never reuse persisted ones."""
+    from emulator.server import Emulator
+
+    path = str(tmp_path / "state.sqlite")
+    first = Emulator(lifecycle_seconds=0, state=path)
+    first.start(host="127.0.0.1", port=0)
+    try:
+        a = ok(kce(signed, first, "CreateCluster", create_params(name="before")))["ClusterId"]
+        ok(kce(signed, first, "DeleteCluster", {"ClusterId": "c4d64fa0-0ee2-409a-b003-xxxxxx"}))
+    finally:
+        first.stop()
+    second = Emulator(lifecycle_seconds=0, state=path)       # the same seeded rng as the first
+    second.start(host="127.0.0.1", port=0)
+    try:
+        b = ok(kce(signed, second, "CreateCluster", create_params(name="after")))["ClusterId"]
+        assert a != b
+        names = {c["ClusterId"]: c["ClusterName"] for c in
+                 ok(kce(signed, second, "DescribeCluster", {"MaxResults": 20}))["ClusterSet"]}
+        assert names[a] == "before" and names[b] == "after"
+        assert "c4d64fa0-0ee2-409a-b003-xxxxxx" not in names
+        nodes = ok(kce(signed, second, "DescribeClusterInstance", {"ClusterId": a}))["InstanceSet"]
+        assert len(nodes) == 5
+    finally:
+        second.stop()
