@@ -34,8 +34,9 @@ options:
     description:
       - The URL every API request is sent to, instead of C(https://<service>.<region>.api.ksyun.com)
         (C(kce) for KCE and KCR, C(kci) for KCI).
-      - Use it for the region-less hosts (C(https://kce.api.ksyun.com)), a proxy or a test emulator.
-        Every service is sent to this one URL.
+      - Every service is sent to this one URL, after replacing C({service}) in it by C(kce) or C(kci)
+        and C({region}) by O(region); C(https://{service}.api.ksyun.com) selects the region-less hosts.
+      - Use it for the region-less hosts, a proxy or a test emulator.
       - If not set, the value of the E(KSYUN_ENDPOINT_URL) environment variable is used.
     type: str
   validate_certs:
@@ -98,7 +99,8 @@ options:
   endpoint_url:
     description:
       - The URL every API request is sent to, instead of C(https://<service>.<region>.api.ksyun.com).
-      - Use it for the region-less hosts (C(https://kce.api.ksyun.com)), a proxy or a test emulator.
+      - C({service}) in it is replaced by C(kce) or C(kci) and C({region}) by the region;
+        C(https://{service}.api.ksyun.com) selects the region-less hosts.
     type: str
     env:
       - name: KSYUN_ENDPOINT_URL

@@ -265,7 +265,10 @@ def _transport_error(exc, host, timeouts, action, write, attempts):
 # ------------------------------------------------------------------------------------- client
 
 class Client(object):
-    """A signed OpenAPI client for one region (every service goes to `endpoint_url` when given).
+    """A signed OpenAPI client for one region.
+
+    Every service goes to `endpoint_url` when given; ``{service}`` and ``{region}`` in it are
+    replaced per request (``https://{service}.api.ksyun.com`` gives the region-less hosts).
 
     ``call()`` returns the JSON answer of one action; ``paginate()`` the items of every page.
     ``api_calls`` lists every request made (each retry counted), oldest first.
@@ -277,7 +280,7 @@ class Client(object):
         if not HAS_REQUESTS and session is None:
             raise ImportError("the Python library 'requests' is required")
         if endpoint_url:
-            parts = urlsplit(endpoint_url)
+            parts = urlsplit(endpoint_url.replace("{service}", "kce").replace("{region}", region or "r"))
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError("endpoint_url must be an http:// or https:// URL with a host")
         self.access_key = access_key
@@ -317,7 +320,10 @@ class Client(object):
     # -------------------------------------------------------------------------------- requests
 
     def base_url(self, service):
-        return self.endpoint_url or default_endpoint(service, self.region)
+        """The endpoint of `service`: `endpoint_url` (its ``{service}``/``{region}`` filled in) or the default."""
+        if not self.endpoint_url:
+            return default_endpoint(service, self.region)
+        return self.endpoint_url.replace("{service}", service).replace("{region}", self.region)
 
     def _timeouts(self):
         if isinstance(self.timeout, (list, tuple)):

@@ -388,3 +388,14 @@ def test_answers_quoted_in_errors_are_masked(make_client):
     text = str(info.value)
     assert "ab12ab12" not in text and "topsecret/KEY" not in text and "AKLTtest" not in text
     assert "Signature=***" in text
+
+
+def test_endpoint_url_placeholders(make_client):
+    client, session = make_client([ok(), ok()], endpoint_url="https://{service}.api.ksyun.com")
+    client.call("kce", "2019-08-06", "DescribeCluster")
+    client.call("kci", "2020-07-02", "DescribeImageCache")
+    assert [r["headers"]["Host"] for r in session.requests] == ["kce.api.ksyun.com", "kci.api.ksyun.com"]
+    assert session.requests[1]["url"].startswith("https://kci.api.ksyun.com/?Action=DescribeImageCache&")
+    client, session = make_client([ok()], endpoint_url="https://{service}.{region}.internal:8443")
+    client.call("kci", "2020-07-02", "DescribeImageCache")
+    assert session.requests[0]["headers"]["Host"] == "kci.cn-beijing-6.internal:8443"

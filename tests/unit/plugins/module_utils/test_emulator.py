@@ -242,3 +242,19 @@ def test_stall_is_a_read_timeout():
         assert client.api_calls[-1:] == ["DeleteCluster"] and client.api_calls.count("DeleteCluster") == 1
     finally:
         emu.stop()
+
+
+@pytest.mark.parametrize("expires", [None, 300])
+def test_query_form_signature_is_accepted(emulator_server, expires):
+    import requests
+    from urllib.parse import urlsplit
+    from ansible_collections.ksyun.cloud.plugins.module_utils import _signer
+
+    host = urlsplit(emulator_server.url).netloc
+    pairs = [("Action", "DescribeRepoNamespace"), ("Version", "2018-03-14"), ("Namespace", u"a b+c 名")]
+    auth = _signer.presign_query("GET", host, "/", pairs, b"", emulator_server.access_key,
+                                 emulator_server.secret_key, REGION, "kce", expires=expires)
+    url = "%s/?%s" % (emulator_server.url, _signer.encode_query(pairs + sorted(auth.items())))
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["NamespaceSet"] == []
