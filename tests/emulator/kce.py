@@ -58,6 +58,8 @@ Decisions where the document is silent or contradicts itself:
 - DownloadClusterConfig: `IsPublic` true (default) → `Expose` tells whether the cluster was created
   with `PublicApiServer`, and `ClusterConfig` is "" when it was not; `IsPublic=false` → the VPC
   kubeconfig, `Expose` true (the example).
+- DescribeCluster and DescribeInstanceImage document no Filter.N: one is InvalidParameterValue
+  (a filter silently ignored would return more than the caller asked for).
 - KEC instance states are `active` (running) / `stopped`; the `instance-state.name` filter accepts
   `running` as a synonym of `active`.
 """
@@ -154,6 +156,13 @@ def _entries(params, prefix):
             raise invalid(params.full(key), "The index %d was given twice." % n)
         found[n] = (n, params.full(key), params.get(key))
     return [found[n] for n in sorted(found)]
+
+
+def _no_filters(params):
+    """The actions whose documentation lists no Filter.N refuse one (rather than ignore it)."""
+    for key in params.keys():
+        if key.startswith("Filter."):
+            raise invalid(params.full(key), "This action takes no Filter.N.")
 
 
 def _name(params, key):
@@ -880,6 +889,7 @@ def describe_cluster(req):
     cid = p.str("ClusterId", max_len=64)
     marker, limit = p.page(10, 20)
     search = p.str("Search", max_len=128)
+    _no_filters(p)
     _settle(req)
     if cid:
         c, st = _get_cluster(req, cid)
@@ -923,6 +933,7 @@ def describe_cluster_instance(req):
 def describe_instance_image(req):
     p = req.params
     ids = p.list("ImageId")
+    _no_filters(p)
     if ids:
         images = [img for img in (req.store.get("image", i) for i in dict.fromkeys(ids)) if img is not None]
     else:

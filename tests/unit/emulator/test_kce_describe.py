@@ -197,3 +197,9 @@ def test_describe_instance_image_by_id(emulator_server, signed):
     assert body["TotalCount"] == 1 and body["ImageSet"][0]["ImageName"] == "Ubuntu-18.04 64位"
     error(kce(signed, emulator_server, "DescribeInstanceImage", {"ImageId.101": "x"}), 400,
           "InvalidParameterValue", "ImageId.101")
+
+
+@pytest.mark.parametrize("action", ["DescribeCluster", "DescribeInstanceImage"])
+def test_actions_without_documented_filters_refuse_them(emulator_server, signed, action):
+    error(kce(signed, emulator_server, action, {"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "x"}), 400,
+          "InvalidParameterValue", "Filter.1")
