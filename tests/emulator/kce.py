@@ -23,7 +23,16 @@ Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
   `stopped` (and so available again).  Default: `Terminate` for instances the cluster created,
   `Remove` for existing instances added with AddExistedInstances.  EPC hosts are only ever removed.
 - DeleteCluster: the cluster and all its nodes are `deleting` for one stage, then gone (same rules).
-  Gone objects are purged when read.
+  Every KCE request first purges what is gone (`_settle`, from the `kce_pending` list: no scan).
+- NodeNum / NormalNodeNum count Worker nodes only (ClusterSet table); a deleting worker still
+  counts in NodeNum until it is gone.  `NotReady` and `abnormal` are never produced.
+- Node failure: `req.fail_next` answers once per request, so a fault scheduled for CreateCluster
+  fails the cluster (and its nodes); one scheduled for AddClusterInstances / AddExistedInstances /
+  AddClusterEpcInstances fails the first node of that request.
+- Times: ClusterSet CreateTime / UpdateTime in UTC+8 (`2019-09-10T10:56:13+08:00`), instance
+  CreateTime in UTC (`2019-09-10T15:22:43Z`), as printed.  KecInstancePara.ProjectId is a string
+  (the table; the printed example shows 0), InstanceConfigure.DataDiskType a string ("SSD", as
+  printed; the table says Integer).
 
 Decisions where the document is silent or contradicts itself:
 
