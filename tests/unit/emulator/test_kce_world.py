@@ -204,6 +204,7 @@ def test_describe_stays_fast_with_10000_nodes(emulator_server, signed):
     probe = "79dac1a8-3387-4769-82a5-xxxxxx"
     before_dc = median_ms({"MaxResults": 20})
     before_dci = median_ms({"ClusterId": probe}, "DescribeClusterInstance")
+    before_dei = median_ms({"MaxResults": 50}, "DescribeExistedInstances")
     for i in range(200):
         ok(kce(signed, e, "CreateCluster", create_params(masters=3, workers=47, name="scale-%03d" % i)))
     assert e.region_store().count("node") >= 10000
@@ -213,9 +214,9 @@ def test_describe_stays_fast_with_10000_nodes(emulator_server, signed):
     after_dci = median_ms({"ClusterId": probe}, "DescribeClusterInstance")
     after_dei = median_ms({"MaxResults": 50}, "DescribeExistedInstances")
     # generous bounds (shared CI machines): the page is 20 clusters instead of 7 after the build
-    assert after_dc < max(8 * before_dc, 25), (before_dc, after_dc)
-    assert after_dci < max(4 * before_dci, 25), (before_dci, after_dci)
-    assert after_dei < 50, after_dei
+    assert after_dc < max(8 * before_dc, 40), (before_dc, after_dc)
+    assert after_dci < max(4 * before_dci, 40), (before_dci, after_dci)
+    assert after_dei < max(8 * before_dei, 60), (before_dei, after_dei)     # an account scan costs ~100 ms
 
 
 def test_state_file_survives_a_restart(tmp_path, signed):
