@@ -63,6 +63,15 @@ def test_every_module_is_in_the_ksyun_action_group():
     assert missing == [], "add these modules to action_groups.ksyun in meta/runtime.yml: %s" % missing
 
 
+def test_every_action_group_entry_is_a_module():
+    """The reverse drift: a group entry whose module was renamed or removed breaks module_defaults."""
+    with open(os.path.join(REPO, "meta", "runtime.yml")) as f:
+        group = yaml.safe_load(f)["action_groups"]["ksyun"]
+    modules = set(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
+    strays = [e for e in group if e.rsplit(".", 1)[-1] not in modules]
+    assert strays == [], "no module for these action_groups.ksyun entries: %s" % strays
+
+
 def test_the_check_catches_a_missing_module(tmp_path):
     modules = tmp_path / "modules"
     modules.mkdir()
