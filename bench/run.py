@@ -29,7 +29,7 @@ def start_emulator(work, *extra):
     proc = subprocess.Popen([sys.executable, os.path.join(REPO, "tests", "emulator", "server.py"), "--port", "0",
                              "--port-file", port_file, "--lifecycle-seconds", "0", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(400):
+    for _attempt in range(400):
         if os.path.exists(port_file) and open(port_file).read().strip():
             return proc, "http://127.0.0.1:%s" % open(port_file).read().strip()
         time.sleep(0.05)
@@ -72,6 +72,7 @@ def _worker(url, light, seconds, barrier, queue):
         call = _light_caller(url)
     else:
         c = client(url)
+
         def call():
             return c.call(*KCE, "DescribeCluster", {"MaxResults": 10})
     call()  # connection up, imports done
@@ -103,10 +104,10 @@ def _throughput(clients, seconds, light):
             client(url).call(*KCE, "DescribeCluster", {})  # warm up (seeds the world)
             queue = multiprocessing.Queue()
             barrier = multiprocessing.Barrier(clients)
-            procs = [multiprocessing.Process(target=_worker, args=(url, light, seconds, barrier, queue)) for _ in range(clients)]
+            procs = [multiprocessing.Process(target=_worker, args=(url, light, seconds, barrier, queue)) for _i in range(clients)]
             for p in procs:
                 p.start()
-            results = [queue.get() for _ in procs]
+            results = [queue.get() for _p in procs]
             for p in procs:
                 p.join()
             wall = seconds  # every worker counts only its own steady-state window
@@ -114,19 +115,19 @@ def _throughput(clients, seconds, light):
         finally:
             proc.terminate()
             proc.wait()
-    total = sum(n for n, _ in results)
-    lat = sorted(x for _, ls in results for x in ls)
+    total = sum(n for n, _lat in results)
+    lat = sorted(x for _n, ls in results for x in ls)
     print("throughput (%s):" % ("light clients: http.client + our signer" if light else "the collection's full Client"))
     print("throughput: emulator process CPU %.2f s in all = %.2f ms per request (server-side cost)"
           % (server_cpu, 1000 * server_cpu / max(total, 1)))
     print("throughput: %d signed DescribeCluster in %.1f s with %d client processes = %.0f req/s; "
           "latency p50 %.1f ms, p99 %.1f ms" % (total, wall, clients, total / wall,
-                                               1000 * lat[len(lat) // 2], 1000 * lat[int(len(lat) * 0.99)]))
+                                                1000 * lat[len(lat) // 2], 1000 * lat[int(len(lat) * 0.99)]))
 
 
 def _timed(fn, repeat=20):
     samples = []
-    for _ in range(repeat):
+    for _i in range(repeat):
         t = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - t)

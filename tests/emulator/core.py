@@ -112,7 +112,7 @@ def action(service, version, name, methods=("GET", "POST"), mutates=False):
 
     def deco(func):
         REGISTRY.setdefault((service, version), {})[name] = Action(service, version, name, func, methods,
-                                                                    bool(mutates))
+                                                                   bool(mutates))
         return func
     return deco
 

@@ -19,6 +19,7 @@ import collections
 import importlib
 import ipaddress
 import json
+import math
 import os
 import random
 import signal
@@ -114,7 +115,7 @@ class Emulator(object):
             self.accounts = {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
         self.access_key, self.secret_key = next(iter(self.accounts.items()))
         lifecycle = float(lifecycle_seconds or 0)
-        if lifecycle < 0 or lifecycle != lifecycle:
+        if lifecycle < 0 or math.isnan(lifecycle):
             raise ValueError("lifecycle_seconds must be >= 0")
         self.lifecycle = int(lifecycle) if lifecycle.is_integer() else lifecycle
         self.latency = max(0.0, float(latency_ms or 0) / 1000.0)
@@ -155,7 +156,7 @@ class Emulator(object):
     def advance(self, seconds):
         """Move the emulator clock forward (persisted with --state)."""
         seconds = float(seconds)
-        if seconds < 0 or seconds != seconds or seconds == float("inf"):
+        if seconds < 0 or math.isnan(seconds) or seconds == float("inf"):
             raise ValueError("advance takes a finite number of seconds >= 0")
         with self.db.transaction():
             self._clock_offset += seconds

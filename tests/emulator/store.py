@@ -25,7 +25,8 @@ def clone(value):
     if t is dict:
         out = {}
         for k, v in value.items():
-            if type(k) is not str:
+            key_type = type(k)
+            if key_type is not str:  # exactly str: a str subclass key is refused, as before
                 raise TypeError("store objects need string keys, got %r" % (k,))
             out[k] = clone(v)
         return out

@@ -45,7 +45,7 @@ def test_botocore_header_form_accepted(emu, signed, method):
 
 
 def test_botocore_query_form_accepted(emu, signed):
-    method, url, headers, _ = prep(signed, emu, [("Name.10", "x"), ("Name.2", "y z")], query_auth=True)
+    method, url, headers, _body = prep(signed, emu, [("Name.10", "x"), ("Name.2", "y z")], query_auth=True)
     assert "X-Amz-Signature=" in url and "Authorization" not in headers
     status, body = send("GET", url, headers)
     assert status == 200, body
@@ -96,7 +96,7 @@ def test_date_header_instead_of_x_amz_date(emu):
 # ---------------------------------------------------------------------------------- tampering
 
 def test_tampered_query_rejected(emu, signed):
-    method, url, headers, _ = prep(signed, emu, {"A": "1"})
+    method, url, headers, _body = prep(signed, emu, {"A": "1"})
     assert "A=1" in url
     status, code, msg = error(send(method, url.replace("A=1", "A=2"), headers))
     assert (status, code) == (403, "SignatureDoesNotMatch")
@@ -105,7 +105,7 @@ def test_tampered_query_rejected(emu, signed):
 
 
 def test_tampered_query_form_rejected(emu, signed):
-    method, url, headers, _ = prep(signed, emu, {"A": "1"}, query_auth=True)
+    method, url, headers, _body = prep(signed, emu, {"A": "1"}, query_auth=True)
     assert error(send(method, url.replace("A=1", "A=9"), headers))[:2] == (403, "SignatureDoesNotMatch")
 
 
@@ -116,13 +116,13 @@ def test_tampered_body_rejected(emu, signed):
 
 
 def test_tampered_host_rejected(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     headers["Host"] = "evil.example.com"
     assert error(send(method, url, headers))[:2] == (403, "SignatureDoesNotMatch")
 
 
 def test_wrong_secret_rejected(emu, signed):
-    method, url, headers, _ = prep(signed, emu, secret_key="not-the-secret")
+    method, url, headers, _body = prep(signed, emu, secret_key="not-the-secret")
     assert error(send(method, url, headers))[:2] == (403, "SignatureDoesNotMatch")
 
 
@@ -134,7 +134,7 @@ def test_no_authentication_at_all(emu):
 
 
 def test_missing_host_header(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     conn.putrequest("GET", parts.path + "?" + parts.query, skip_host=True, skip_accept_encoding=True)
@@ -169,14 +169,14 @@ def _auth(headers, new):
     (lambda a: a.replace("/cn-beijing-6/", "/"), "Credential must have exactly 5 slash-delimited elements"),
 ])
 def test_incomplete_authorization_header(emu, signed, mutate, fragment):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     status, code, msg = error(send(method, url, _auth(headers, mutate(headers["Authorization"]))))
     assert (status, code) == (400, "IncompleteSignature")
     assert fragment in msg
 
 
 def test_no_date_header(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     del headers["X-Amz-Date"]
     status, code, msg = error(send(method, url, headers))
     assert (status, code) == (400, "IncompleteSignature")
@@ -185,7 +185,7 @@ def test_no_date_header(emu, signed):
 
 @pytest.mark.parametrize("bad", ["2026-11-23T12:00:00Z", "20261123T120000", "20261340T120000Z", "x"])
 def test_bad_x_amz_date_format(emu, signed, bad):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     headers["X-Amz-Date"] = bad
     status, code, msg = error(send(method, url, headers))
     assert (status, code) == (400, "IncompleteSignature")
@@ -196,7 +196,7 @@ def test_bad_x_amz_date_format(emu, signed, bad):
 @pytest.mark.parametrize("param", ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-SignedHeaders", "X-Amz-Date",
                                    "X-Amz-Signature"])
 def test_query_form_missing_parameter(emu, signed, param):
-    method, url, headers, _ = prep(signed, emu, query_auth=True)
+    method, url, headers, _body = prep(signed, emu, query_auth=True)
     base, query = url.split("?", 1)
     query = "&".join(p for p in query.split("&") if not p.startswith(param + "="))
     status, code, msg = error(send(method, base + "?" + query, headers))
@@ -205,7 +205,7 @@ def test_query_form_missing_parameter(emu, signed, param):
 
 
 def test_query_form_bad_algorithm_and_date(emu, signed):
-    method, url, headers, _ = prep(signed, emu, query_auth=True)
+    method, url, headers, _body = prep(signed, emu, query_auth=True)
     status, code, msg = error(send(method, url.replace("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=MD5"),
                                    headers))
     assert (status, code, msg) == (400, "IncompleteSignature", "Unsupported ksc 'algorithm': MD5.")
@@ -244,7 +244,7 @@ def test_wrong_service(emu, signed):
 
 
 def test_wrong_terminator(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     status, code, msg = error(send(method, url, _auth(headers, headers["Authorization"].replace(
         "/aws4_request", "/aws5_request"))))
     assert (status, code) == (403, "SignatureDoesNotMatch")
@@ -252,16 +252,16 @@ def test_wrong_terminator(emu, signed):
 
 
 def test_host_must_be_signed(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     a = headers["Authorization"]
     assert "SignedHeaders=host;x-amz-date" in a
     status, code, msg = error(send(method, url, _auth(headers, a.replace("SignedHeaders=host;x-amz-date",
-                                                                          "SignedHeaders=x-amz-date"))))
+                                                                         "SignedHeaders=x-amz-date"))))
     assert (status, code, msg) == (403, "SignatureDoesNotMatch", "'Host' must be a 'SignedHeader' in the Authorization.")
 
 
 def test_credential_date_must_match_request_date(emu, signed):
-    method, url, headers, _ = prep(signed, emu)
+    method, url, headers, _body = prep(signed, emu)
     day = headers["X-Amz-Date"][:8]
     status, code, msg = error(send(method, url, _auth(headers, headers["Authorization"].replace(
         "/%s/" % day, "/20200101/"))))
@@ -281,7 +281,7 @@ def test_skew_within_15_minutes_is_fine_and_admin_clock_does_not_matter(emu, sig
     assert signed(emu, "Echo", {}, version=V, timestamp=time.time() + 14 * 60)[0] == 200
     emu.advance(3600)
     assert signed(emu, "Echo", {}, version=V)[0] == 200
-    status, code, _ = error(signed(emu, "Echo", {}, version=V, timestamp=time.time() - 16 * 60, query_auth=True))
+    status, code, _msg = error(signed(emu, "Echo", {}, version=V, timestamp=time.time() - 16 * 60, query_auth=True))
     assert (status, code) == (403, "SignatureDoesNotMatch")
 
 
@@ -308,7 +308,7 @@ def test_canonical_query_sorts_encoded_names_not_joined_pairs():
 
 def test_parse_pairs_decodes_plus_and_utf8():
     assert auth.parse_pairs("a=1+2&b=%E4%B8%AD%20&c&=v&&d=%2B") == [("a", "1 2"), ("b", "中 "), ("c", ""),
-                                                                  ("", "v"), ("d", "+")]
+                                                                    ("", "v"), ("d", "+")]
     with pytest.raises(auth.MalformedQuery):
         auth.parse_pairs("a=%FF%FE")
 

@@ -41,7 +41,7 @@ def put(signed, emu, name, **kw):
 ])
 def test_error_faults_answer_and_apply_nothing(femu, signed, fault, status, code, message):
     femu.schedule_fault("PutThing", fault, count=2)
-    for _ in range(2):
+    for _i in range(2):
         got_status, body = put(signed, femu, "a")
         assert got_status == status
         assert body["Error"] == {"Type": "Receiver" if status >= 500 else "Sender", "Code": code, "Message": message}
@@ -131,7 +131,7 @@ def test_faults_only_after_a_valid_signature(core_actions, signed):
 
 def _kinds(seed, n=40, mutates=True):
     f = Faults(rate=0.5, seed=seed)
-    return [f.pick("PutThing", "AK", mutates) for _ in range(n)]
+    return [f.pick("PutThing", "AK", mutates) for _i in range(n)]
 
 
 def test_random_faults_are_seeded_and_cover_the_kinds():

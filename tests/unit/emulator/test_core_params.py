@@ -225,11 +225,11 @@ def test_error_helpers():
 
 def test_registry():
     @core.action("kce", "1000-01-01", "Foo", methods="POST", mutates=True)
-    def foo(req):
+    def echo_foo(req):
         return {}
     try:
         act = core.lookup("kce", "1000-01-01", "Foo")
-        assert act.func is foo and act.methods == ("POST",) and act.mutates
+        assert act.func is echo_foo and act.methods == ("POST",) and act.mutates
         assert "1000-01-01" in core.versions("kce") and "1000-01-01" not in core.versions("kci")
         assert core.lookup("kce", "1000-01-01", "Bar") is None
         with pytest.raises(ValueError):

@@ -32,7 +32,7 @@ def test_success_body_has_request_id_and_no_private_keys(emu, signed):
 
 
 def test_plus_and_percent20_both_decode_as_space(emu, signed):
-    method, url, headers, _ = signed.prepare(emu, "Echo", {"Text": "a b"}, version=TEST_VERSION)
+    method, url, headers, _body = signed.prepare(emu, "Echo", {"Text": "a b"}, version=TEST_VERSION)
     assert "Text=a%20b" in url
     body = requests.get(url, headers=headers).json()
     assert body["Params"]["Text"] == "a b"

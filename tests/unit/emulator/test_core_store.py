@@ -128,7 +128,7 @@ def test_sqlite_write_through_and_reload(tmp_path):
             raise KeyError()
     rows = sqlite3.connect(path).execute("SELECT scope, kind, id, parent, json FROM objects ORDER BY seq").fetchall()
     assert rows == [('["AK","cn-beijing-6"]', "k", "a", "p", json.dumps({"v": "中文"}, ensure_ascii=False,
-                                                                            separators=(",", ":"))),
+                                                                        separators=(",", ":"))),
                     ('["AK","cn-beijing-6"]', "k", "c", None, '{"v":3}')]
     db.close()
     again = Database(path).scope("AK", "cn-beijing-6")
@@ -194,7 +194,7 @@ def test_world_is_seeded_once_per_account_and_region(signed):
 def test_world_file_and_bad_world(tmp_path):
     path = tmp_path / "world.json"
     path.write_text(json.dumps({"regions": {"eu-east-1": {"images": [{"ImageId": "img-1", "ImageName": "x",
-                                                                       "ImageType": "public"}]}}}))
+                                                                      "ImageType": "public"}]}}}))
     e = Emulator(world=str(path))
     try:
         assert e.region_store(region="eu-east-1").get("image", "img-1")["ImageName"] == "x"
