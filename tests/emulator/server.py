@@ -43,6 +43,7 @@ DEFAULT_LIFECYCLE_SECONDS = 5.0
 DEFAULT_STALL_SECONDS = 35.0
 MAX_BODY = 16 * 1024 * 1024
 REQUEST_LOG_MAX = 20000  # in-memory records kept (the --log file keeps everything)
+MAX_PUSH_TAGS = 10000  # tags one push (admin endpoint or push_tags) may carry
 _ADMIN = "/_emulator"
 _META_SCOPE = ("_emulator",)
 _FORM = "application/x-www-form-urlencoded"
@@ -64,6 +65,11 @@ def _import_optional(name, package=None):
 def load_service_modules():
     """Import kce/kcr/kci (whichever exist) so that their @action handlers are registered."""
     return {name: _import_optional(name) for name in SERVICE_MODULES}
+
+
+def generated_tags(count):
+    """The tag names of a push by count: tag-0001, tag-0002, ... (sorted as they are numbered)."""
+    return ["tag-%04d" % i for i in range(1, count + 1)]
 
 
 def _is_loopback(address):
@@ -107,7 +113,7 @@ class Emulator(object):
 
     def __init__(self, accounts=None, lifecycle_seconds=0, latency_ms=0, fault_rate=0.0, fault_seed=0,
                  state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS):
-        load_service_modules()
+        self._modules = load_service_modules()
         self._world_mod = _import_optional("world")
         if accounts:
             self.accounts = {str(k): str(v) for k, v in dict(accounts).items()}
@@ -198,6 +204,44 @@ class Emulator(object):
         if self._world_mod is not None:
             self._world_mod.seed(store, region, self.world)
         store.put("_seeded", "world", {"at": self.now()})
+
+    # ------------------------------------------------------------------ registry
+    def push_tags(self, repository, tags, access_key=None):
+        """Emulate `docker push repository:tag` for each tag (the KCR API cannot create tags).
+
+        `repository` is `namespace/name`, a repository of the account `access_key` (default: the
+        first account) or of the public catalogue; pushing an existing tag replaces its image.
+        Everything happens in one transaction: on any error nothing is pushed.  Returns the tag
+        names pushed (in order, without repeats).  Raises KeyError for an unknown account or
+        repository, ValueError for a bad tag name or too many tags, TypeError for wrong types.
+        """
+        kcr = self._modules.get("kcr")
+        if kcr is None:
+            raise KeyError("the emulator has no KCR service")
+        if not isinstance(repository, str) or not repository:
+            raise TypeError("repository is a non-empty string (namespace/name)")
+        if isinstance(tags, (str, bytes)) or not isinstance(tags, (list, tuple)):
+            raise TypeError("tags is a list of tag names")
+        names = []
+        for tag in tags:
+            if not isinstance(tag, str):
+                raise TypeError("tags is a list of tag names, not %r" % (tag,))
+            if tag not in names:
+                names.append(tag)
+        if len(names) > MAX_PUSH_TAGS:
+            raise ValueError("at most %d tags per push" % MAX_PUSH_TAGS)
+        account = self.access_key if access_key is None else access_key
+        if account not in self.accounts:
+            raise KeyError("no account %r" % (account,))
+        with self.db.transaction():
+            store = self.account_store(account)
+            kcr.ensure_seeded(store)
+            if store.get("kcr_repo", repository) is None and store.get("kcr_public_repo", repository) is None:
+                raise KeyError("no repository %r in account %s" % (repository, account))
+            now = self.now()
+            for tag in names:
+                kcr.push_tag(store, repository, tag, now=now)
+        return names
 
     @property
     def requests(self):
@@ -442,6 +486,8 @@ class Emulator(object):
             if sub == "/reset" and method == "POST":
                 self.reset()
                 return Reply(200, {"ok": True})
+            if sub == "/push" and method == "POST":
+                return self._admin_push(data)
             if sub == "/requests" and method == "GET":
                 return Reply(200, self.requests)
             if sub == "/requests" and method == "DELETE":
@@ -450,6 +496,26 @@ class Emulator(object):
         except (TypeError, ValueError) as exc:
             return Reply(400, {"error": str(exc)})
         return Reply(404, {"error": "no admin endpoint %s %s" % (method, path)})
+
+    def _admin_push(self, data):
+        """POST /_emulator/push: {"repository", "tags": [...] or "count": N, "access_key"?}."""
+        unknown = sorted(set(data) - {"access_key", "repository", "tags", "count"})
+        if unknown:
+            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+        tags, count = data.get("tags"), data.get("count")
+        if (tags is None) == (count is None):
+            raise ValueError("give either tags (a list of tag names) or count (how many tags to generate)")
+        if count is not None:
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PUSH_TAGS:
+                raise ValueError("count is an integer within 1..%d" % MAX_PUSH_TAGS)
+            tags = generated_tags(count)
+        elif not isinstance(tags, list) or not tags:
+            raise ValueError("tags is a non-empty list of tag names")
+        try:
+            pushed = self.push_tags(data.get("repository"), tags, access_key=data.get("access_key"))
+        except KeyError as exc:
+            return Reply(404, {"error": str(exc.args[0])})
+        return Reply(200, {"pushed": pushed})
 
 
 # ------------------------------------------------------------------------------------ HTTP

@@ -11,7 +11,7 @@ import types
 import pytest
 import requests
 
-from emulator import server
+from emulator import kcr, server
 from emulator.server import Emulator
 
 V = "1999-01-01"  # the toy version of conftest.core_actions
@@ -220,3 +220,156 @@ def test_cli_rejects_bad_flags():
         r = subprocess.run([sys.executable, os.path.join(TESTS, "emulator", "server.py")] + bad,
                            capture_output=True, text=True, timeout=30, check=False)
         assert r.returncode == 2 and "error" in r.stderr
+
+
+# ------------------------------------------------------------------------------------ push (docker push)
+
+KCR = "2018-03-14"
+
+
+def _make_repo(signed, emu, repo, access_key=None, secret_key=None):
+    keys = {"access_key": access_key, "secret_key": secret_key}
+    status, body = signed(emu, "CreateRepoNamespace", {"Namespace": repo.split("/", 1)[0], "Public": "false"},
+                          version=KCR, method="POST", **keys)
+    assert status == 200, body
+    status, body = signed(emu, "CreateRepository", {"RepoName": repo}, version=KCR, method="POST", **keys)
+    assert status == 200, body
+
+
+def _tags(signed, emu, repo, **params):
+    params = dict(params, RepoName=repo)
+    status, body = signed(emu, "DescribeTag", params, version=KCR)
+    assert status == 200, body
+    return body
+
+
+def test_admin_push_tags(emu, signed):
+    _make_repo(signed, emu, "push-ns/app")
+    emu.advance(3600)
+    before = emu.now()
+    r = requests.post(emu.url + "/_emulator/push", json={"repository": "push-ns/app", "tags": ["v2", "v1", "v2"]})
+    after = emu.now()
+    assert r.status_code == 200 and r.json() == {"pushed": ["v2", "v1"]}
+    body = _tags(signed, emu, "push-ns/app")
+    assert body["TotalCount"] == 2 and [t["TagName"] for t in body["TagSet"]] == ["v1", "v2"]
+    tag = body["TagSet"][0]
+    assert tag["RepoName"] == "push-ns/app" and tag["ImageId"].startswith("sha256:") and tag["SizeByte"] > 0
+    assert set(tag) == {"RepoName", "TagName", "ImageId", "CreateTime", "SizeByte", "Author", "DockerVersion",
+                        "Architecture", "Os"}
+    assert kcr.fmt_time(before) <= tag["CreateTime"] <= kcr.fmt_time(after)    # the emulator clock
+    # pushing again replaces the tag (same digest here) and adds the new one
+    r = requests.post(emu.url + "/_emulator/push", json={"repository": "push-ns/app", "tags": ["v1", "v3"],
+                                                         "access_key": emu.access_key})
+    assert r.status_code == 200 and r.json()["pushed"] == ["v1", "v3"]
+    assert [t["TagName"] for t in _tags(signed, emu, "push-ns/app")["TagSet"]] == ["v1", "v2", "v3"]
+    assert [rec["action"] for rec in emu.requests] == [                 # pushes are not API requests
+        "CreateRepoNamespace", "CreateRepository", "DescribeTag", "DescribeTag"]
+
+
+def test_admin_push_count_pages(emu, signed):
+    _make_repo(signed, emu, "push-ns/many")
+    r = requests.post(emu.url + "/_emulator/push", json={"repository": "push-ns/many", "count": 130})
+    assert r.status_code == 200 and r.json()["pushed"] == server.generated_tags(130)
+    assert r.json()["pushed"][:2] == ["tag-0001", "tag-0002"] and r.json()["pushed"][-1] == "tag-0130"
+    first = _tags(signed, emu, "push-ns/many", MaxResults="99")
+    assert first["TotalCount"] == 130 and len(first["TagSet"]) == 99 and first["Marker"] == 99
+    rest = _tags(signed, emu, "push-ns/many", MaxResults="99", Marker="99")
+    assert len(rest["TagSet"]) == 31 and rest["Marker"] == 0
+    names = [t["TagName"] for t in first["TagSet"] + rest["TagSet"]]
+    assert names == server.generated_tags(130)
+    filtered = _tags(signed, emu, "push-ns/many", **{"Filter.1.Name": "tag", "Filter.1.Value.1": "tag-0042"})
+    assert [t["TagName"] for t in filtered["TagSet"]] == ["tag-0042"]
+
+
+def test_admin_push_unknown_repository_or_account(emu, signed):
+    for body in ({"repository": "push-ns/none", "tags": ["v1"]},
+                 {"repository": "push-ns/none", "count": 2},
+                 {"repository": "ksyun/nginx", "tags": ["v1"], "access_key": "AKLTNOBODY"}):
+        r = requests.post(emu.url + "/_emulator/push", json=body)
+        assert r.status_code == 404 and "error" in r.json(), body
+    _make_repo(signed, emu, "push-ns/app")
+    assert _tags(signed, emu, "push-ns/app")["TagSet"] == []
+
+
+def test_admin_push_bad_requests_push_nothing(emu, signed):
+    _make_repo(signed, emu, "push-ns/app")
+    bad = [
+        {"repository": "push-ns/app"},                                   # neither tags nor count
+        {"repository": "push-ns/app", "tags": ["v1"], "count": 1},       # both
+        {"repository": "push-ns/app", "tags": []},
+        {"repository": "push-ns/app", "tags": "v1"},
+        {"repository": "push-ns/app", "tags": ["v1", 2]},
+        {"repository": "push-ns/app", "tags": ["v1", "-bad"]},           # v1 is rolled back
+        {"repository": "push-ns/app", "tags": ["v1", "x" * 129]},
+        {"repository": "push-ns/app", "count": 0},
+        {"repository": "push-ns/app", "count": "3"},
+        {"repository": "push-ns/app", "count": True},
+        {"repository": "push-ns/app", "count": server.MAX_PUSH_TAGS + 1},
+        {"repository": "push-ns/app", "tag": ["v1"]},                    # an unknown field
+        {"repository": 5, "tags": ["v1"]},
+        {"tags": ["v1"]},
+    ]
+    for body in bad:
+        r = requests.post(emu.url + "/_emulator/push", json=body)
+        assert r.status_code == 400 and "error" in r.json(), body
+    assert requests.post(emu.url + "/_emulator/push", data="[1]").status_code == 400
+    assert requests.get(emu.url + "/_emulator/push").status_code == 404
+    assert _tags(signed, emu, "push-ns/app")["TagSet"] == []
+
+
+def test_push_tags_in_process(emu, signed):
+    _make_repo(signed, emu, "push-ns/app")
+    assert emu.push_tags("push-ns/app", ("latest", "1.0", "latest")) == ["latest", "1.0"]
+    assert emu.push_tags("push-ns/app", []) == []
+    assert [t["TagName"] for t in _tags(signed, emu, "push-ns/app")["TagSet"]] == ["1.0", "latest"]
+    with pytest.raises(KeyError):
+        emu.push_tags("push-ns/none", ["v1"])
+    with pytest.raises(KeyError):
+        emu.push_tags("push-ns/app", ["v1"], access_key="AKLTNOBODY")
+    with pytest.raises(ValueError):
+        emu.push_tags("push-ns/app", ["v1", "bad tag"])
+    with pytest.raises(TypeError):
+        emu.push_tags("push-ns/app", "v1")
+    assert [t["TagName"] for t in _tags(signed, emu, "push-ns/app")["TagSet"]] == ["1.0", "latest"]
+    # a repository of the public catalogue takes pushed tags in place of its synthesized `latest`
+    assert emu.push_tags("ksyun/nginx", ["1.19"]) == ["1.19"]
+    assert [t["TagName"] for t in _tags(signed, emu, "ksyun/nginx")["TagSet"]] == ["1.19"]
+
+
+def test_push_tags_other_account_and_state(core_actions, signed, tmp_path):
+    state = str(tmp_path / "state.sqlite")
+    accounts = {"AKLTONE": "one-secret", "AKLTTWO": "two-secret"}
+    e = Emulator(accounts=accounts, world={"regions": {}}, state=state)
+    e.start()
+    try:
+        _make_repo(signed, e, "two-ns/app", access_key="AKLTTWO", secret_key="two-secret")
+        r = requests.post(e.url + "/_emulator/push", json={"repository": "two-ns/app", "tags": ["v1"]})
+        assert r.status_code == 404                                     # the first account has no such repository
+        r = requests.post(e.url + "/_emulator/push", json={"repository": "two-ns/app", "tags": ["v1"],
+                                                           "access_key": "AKLTTWO"})
+        assert r.status_code == 200 and r.json() == {"pushed": ["v1"]}
+    finally:
+        e.stop()
+    e = Emulator(accounts=accounts, world={"regions": {}}, state=state)   # the pushed tag survives a restart
+    e.start()
+    try:
+        status, body = signed(e, "DescribeTag", {"RepoName": "two-ns/app"}, version=KCR,
+                              access_key="AKLTTWO", secret_key="two-secret")
+        assert status == 200 and [t["TagName"] for t in body["TagSet"]] == ["v1"]
+    finally:
+        e.stop()
+
+
+def test_admin_push_refuses_non_loopback_clients(core_actions):
+    ip = _non_loopback_ip()
+    if ip is None:
+        pytest.skip("no non-loopback interface")
+    e = Emulator(world={"regions": {}})
+    e.start(host="0.0.0.0")
+    try:
+        r = requests.post("http://%s:%d/_emulator/push" % (ip, e.port), json={"repository": "ksyun/nginx",
+                                                                             "tags": ["v1"]}, timeout=5)
+        assert r.status_code == 403
+        assert e.account_store().count("kcr_tag") == 0
+    finally:
+        e.stop()
