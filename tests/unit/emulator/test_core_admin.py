@@ -367,8 +367,8 @@ def test_admin_push_refuses_non_loopback_clients(core_actions):
     e = Emulator(world={"regions": {}})
     e.start(host="0.0.0.0")
     try:
-        r = requests.post("http://%s:%d/_emulator/push" % (ip, e.port), json={"repository": "ksyun/nginx",
-                                                                             "tags": ["v1"]}, timeout=5)
+        body = {"repository": "ksyun/nginx", "tags": ["v1"]}
+        r = requests.post("http://%s:%d/_emulator/push" % (ip, e.port), json=body, timeout=5)
         assert r.status_code == 403
         assert e.account_store().count("kcr_tag") == 0
     finally:
