@@ -129,6 +129,10 @@ class Emulator(object):
         self.rng = random.Random(fault_seed)
         self.world = self._load_world(world)
         self.db = Database(state)
+        if state:
+            # with a --state file, a restarted emulator must not hand out the seed's ids again (a real
+            # cloud never reuses an id, even a deleted one's): ids come from fresh entropy
+            self.rng = random.Random(os.urandom(16))
         self.state = state
         self._log_lock = threading.Lock()
         self._requests = collections.deque(maxlen=REQUEST_LOG_MAX)

@@ -236,3 +236,24 @@ def test_accounts_isolated(signed):
         assert one.ok("DescribeImageCache", region="cn-shanghai-2")["TotalCount"] == 0
     finally:
         emu.stop()
+
+
+def _cache_id_after_restart(path, signed, delete_first):
+    emu = Emulator(lifecycle_seconds=0, state=path)
+    emu.start(host="127.0.0.1", port=0)
+    try:
+        api = Api(emu, signed)
+        cid = api.ok("CreateImageCache", cache_params(ImageCacheName="c%d" % len(emu.requests)))["ImageCacheId"]
+        if delete_first:
+            api.ok("DeleteImageCache", {"ImageCacheId": cid})
+        return cid
+    finally:
+        emu.stop()
+
+
+def test_a_restarted_state_never_hands_out_an_earlier_id(tmp_path, signed):
+    """The id rng is seeded; with --state a restart must not replay ids, not even a deleted one's."""
+    path = str(tmp_path / "state.sqlite")
+    first = _cache_id_after_restart(path, signed, delete_first=True)
+    second = _cache_id_after_restart(path, signed, delete_first=True)
+    assert first != second
