@@ -29,23 +29,8 @@ options:
     type: bool
 extends_documentation_fragment:
   - ksyun.cloud.common
-attributes:
-  check_mode:
-    description: Can run in check mode and return the same data as without it.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed when in diff mode.
-    support: none
-    details: This module only reads, it never changes anything.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-  action_group:
-    description: Use C(group/ksyun.cloud.ksyun) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - ksyun.cloud.ksyun
+  - ksyun.cloud.attributes
+  - ksyun.cloud.attributes.info_module
 seealso:
   - module: ksyun.cloud.kcr_repository_info
 """
