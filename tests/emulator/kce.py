@@ -181,32 +181,15 @@ def _name(params, key):
 
 # ------------------------------------------------------------------------------- world lookups
 
-def _vpc(req, vpc_id, name="VpcId"):
-    v = req.store.get("vpc", vpc_id)
-    if v is None:
-        raise not_found("Vpc", vpc_id)
-    return v
+_NOT_FOUND = {"vpc": "Vpc", "subnet": "Subnet", "security_group": "SecurityGroup", "image": "Image"}
 
 
-def _subnet(req, subnet_id):
-    s = req.store.get("subnet", subnet_id)
-    if s is None:
-        raise not_found("Subnet", subnet_id)
-    return s
-
-
-def _security_group(req, sg_id):
-    g = req.store.get("security_group", sg_id)
-    if g is None:
-        raise not_found("SecurityGroup", sg_id)
-    return g
-
-
-def _image(req, image_id):
-    img = req.store.get("image", image_id)
-    if img is None:
-        raise not_found("Image", image_id)
-    return img
+def _world(req, kind, ident):
+    """The world's `kind` object with id `ident` (vpc, subnet, security_group, image), or <Kind>NotFound."""
+    obj = req.store.get(kind, ident)
+    if obj is None:
+        raise not_found(_NOT_FOUND[kind], ident)
+    return obj
 
 
 def _canon(obj, key):
@@ -608,15 +591,15 @@ def _node_para(req, text, pname, vpc_canon):
     if min_count > max_count:
         raise invalid(pname, "MinCount must not exceed MaxCount.")
     image_id = _str_field(o, "ImageId", pname, required=True)
-    _image(req, image_id)
+    _world(req, "image", image_id)
     subnet_id = _str_field(o, "SubnetId", pname, required=True)
-    subnet = _subnet(req, subnet_id)
+    subnet = _world(req, "subnet", subnet_id)
     if subnet.get("VpcId") != vpc_canon:
         raise invalid(pname, "The subnet '%s' is not in the cluster's VPC." % subnet_id)
     if subnet.get("SubnetType", "Normal") != "Normal":
         raise invalid(pname, "The subnet '%s' is an endpoint (reserve) subnet; nodes need a normal subnet." % subnet_id)
     sg_id = _str_field(o, "SecurityGroupId", pname, required=True)
-    sg = _security_group(req, sg_id)
+    sg = _world(req, "security_group", sg_id)
     if sg.get("VpcId") != vpc_canon:
         raise invalid(pname, "The security group '%s' is not in the cluster's VPC." % sg_id)
     password = o.get("InstancePassword")
@@ -801,7 +784,7 @@ def create_cluster(req):
         _str_field(public, "LineId", "PublicApiServer", max_len=64)
         public = {k: public[k] for k in ("LineId", "BandWidth", "ChargeType") if k in public}
 
-    vpc = _vpc(req, vpc_id)
+    vpc = _world(req, "vpc", vpc_id)
     vpc_canon = _canon(vpc, "VpcId")
     vpc_net = ipaddress.ip_network(vpc["CidrBlock"], strict=False)
     if pod_net.overlaps(vpc_net):
@@ -810,7 +793,7 @@ def create_cluster(req):
         raise invalid("ServiceCidr", "%s overlaps the VPC's CIDR %s." % (svc_net, vpc_net))
     if svc_net.overlaps(pod_net):
         raise invalid("ServiceCidr", "%s overlaps the PodCidr %s." % (svc_net, pod_net))
-    reserve = _subnet(req, reserve_id)
+    reserve = _world(req, "subnet", reserve_id)
     if reserve.get("VpcId") != vpc_canon:
         raise invalid("ReserveSubnetId", "The subnet '%s' is not in the VPC '%s'." % (reserve_id, vpc_id))
     if reserve.get("SubnetType") != "Reserve":
@@ -1302,7 +1285,7 @@ def add_existed_instances(req):
             iid = _str_field(o, "InstanceId", pname, required=True, max_len=64)
             image_id = _str_field(o, "ImageId", pname, required=True, max_len=64)
             _str_field(o, "InstancePassword", pname, max_len=32)
-            _image(req, image_id)
+            _world(req, "image", image_id)
             if iid in seen:
                 raise invalid(pname, "The instance '%s' is listed twice." % iid)
             seen.add(iid)
