@@ -162,3 +162,84 @@ def emu(core_actions):
         yield e
     finally:
         e.stop()
+
+
+# ------------------------------------------------------------------------ one service's API, checked
+
+KCE_POST_ONLY = ("CreateCluster", "AddClusterInstances")
+SERVICES = {
+    "kce": {"service": "kce", "version": VERSIONS["kce"], "post": KCE_POST_ONLY},
+    "kci": {"service": "kci", "version": VERSIONS["kci"]},
+    "kcr": {"service": "kce", "version": "2018-03-14"},
+}
+
+
+class Api(object):
+    """One service's API on one emulator, signed as one caller (`who`: access_key, secret_key, method, ...).
+
+    api(action, params, **kw) -> (status, body); api.ok(...) -> the body, asserting a 200;
+    api.err(action, params, status, code, name=None, **kw) -> the error message, asserting the status and
+    code (and that `name` is in the message).  Actions in `post` go as POST unless a method is given."""
+
+    def __init__(self, emu, signed, service, version, post=(), **who):
+        self.emu, self.signed, self.post = emu, signed, post
+        self.who = dict(who, service=service, version=version)
+
+    def __call__(self, action, params=None, **kw):
+        kw = dict(self.who, **kw)
+        if kw.get("method") is None:
+            kw["method"] = "POST" if action in self.post else "GET"
+        return self.signed(self.emu, action, params, **kw)
+
+    def ok(self, action, params=None, **kw):
+        status, body = self(action, params, **kw)
+        assert status == 200, body
+        return body
+
+    def err(self, action, params, status, code, name=None, **kw):
+        got, body = self(action, params, **kw)
+        assert (got, body["Error"]["Code"]) == (status, code), body
+        if name is not None:
+            assert name in body["Error"]["Message"], body
+        return body["Error"]["Message"]
+
+    def first(self, action, params, listed):
+        """The first item of the answer's `listed`, or None."""
+        body = self.ok(action, params)
+        return body[listed][0] if body[listed] else None
+
+
+@pytest.fixture
+def api_on(signed):
+    """api_on(emu, "kce" | "kci" | "kcr", **who) -> an Api on that emulator."""
+    def make(emu, name, **who):
+        return Api(emu, signed, **dict(SERVICES[name], **who))
+    return make
+
+
+@pytest.fixture
+def kce_api(emulator_server, api_on):
+    return api_on(emulator_server, "kce")
+
+
+@pytest.fixture
+def kci_api(emulator_server, api_on):
+    return api_on(emulator_server, "kci")
+
+
+@pytest.fixture
+def kcr_api(emulator_server, api_on):
+    return api_on(emulator_server, "kcr")
+
+
+@pytest.fixture
+def slow_emulator():
+    """A fresh emulator whose lifecycles take 10 seconds of its (admin-driven) clock."""
+    from emulator.server import Emulator
+
+    e = Emulator(lifecycle_seconds=10)
+    e.start()
+    try:
+        yield e
+    finally:
+        e.stop()

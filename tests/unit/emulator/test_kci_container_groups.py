@@ -8,9 +8,6 @@ import pytest
 from emulator import world
 from emulator.server import Emulator
 
-KCI = {"service": "kci", "version": "2020-07-02"}
-
-
 def base(**extra):
     p = {"ContainerGroupName": "web", "SubnetId": world.KDC_SUBNET, "SecurityGroupId.1": world.SG,
          "KciType": "RBKCI", "ChargeType": "HourlyInstantSettlement",
@@ -19,41 +16,13 @@ def base(**extra):
     return {k: v for k, v in p.items() if v is not None}
 
 
-class Api(object):
-    def __init__(self, emu, signed, **who):
-        self.emu, self.signed, self.who = emu, signed, who
-
-    def __call__(self, action, params=None, **kw):
-        return self.signed(self.emu, action, params, **dict(KCI, **dict(self.who, **kw)))
-
-    def ok(self, action, params=None, **kw):
-        status, body = self(action, params, **kw)
-        assert status == 200, body
-        return body
-
-    def err(self, action, params, status, code, **kw):
-        got, body = self(action, params, **kw)
-        assert (got, body["Error"]["Code"]) == (status, code), body
-        return body["Error"]["Message"]
-
-    def group(self, gid):
-        body = self.ok("DescribeContainerGroup", {"ContainerGroupId.1": gid})
-        return body["ContainerGroups"][0] if body["ContainerGroups"] else None
-
-
 @pytest.fixture
-def api(emulator_server, signed):
-    return Api(emulator_server, signed)
+def slow(slow_emulator, api_on):
+    return api_on(slow_emulator, "kci")
 
 
-@pytest.fixture
-def slow(signed):
-    emu = Emulator(lifecycle_seconds=10)
-    emu.start()
-    try:
-        yield Api(emu, signed)
-    finally:
-        emu.stop()
+def group(api, ident):
+    return api.first("DescribeContainerGroup", {"ContainerGroupId.1": ident}, "ContainerGroups")
 
 
 FULL = base(**{
@@ -93,9 +62,9 @@ FULL = base(**{
 })
 
 
-def test_create_with_every_documented_parameter(api):
-    gid = api.ok("CreateContainerGroup", FULL, method="POST")["ContainerGroupId"]
-    g = api.group(gid)
+def test_create_with_every_documented_parameter(kci_api):
+    gid = kci_api.ok("CreateContainerGroup", FULL, method="POST")["ContainerGroupId"]
+    g = group(kci_api, gid)
     assert g["ContainerGroupName"] == "full.group-1" and g["Status"] == "Running"
     assert (g["ChargeType"], g["ProjectId"], g["InstanceType"], g["RestartPolicy"]) == ("Spot", 42, "N3.4C", "OnFailure")
     assert (g["Cpu"], g["Memory"], g["KciType"], g["AvailabilityZone"]) == (4, 16, "RBKCI", "cn-beijing-6a")
@@ -127,33 +96,33 @@ def test_create_with_every_documented_parameter(api):
     assert g["KciMode"] == "STANDALONE" and [l["Key"] for l in g["Labels"]] == \
         ["cluster-id", "namespace", "node-name", "pod-name"]
     # the registry password went nowhere
-    for text in (json.dumps(g), json.dumps(api.emu.requests),
-                 json.dumps(api.emu.region_store().list("container_group"))):
+    for text in (json.dumps(g), json.dumps(kci_api.emu.requests),
+                 json.dumps(kci_api.emu.region_store().list("container_group"))):
         assert "Very-Secret-Registry-Pw" not in text
 
 
-def test_defaults(api):
-    gid = api.ok("CreateContainerGroup", base())["ContainerGroupId"]
-    g = api.group(gid)
+def test_defaults(kci_api):
+    gid = kci_api.ok("CreateContainerGroup", base())["ContainerGroupId"]
+    g = group(kci_api, gid)
     assert (g["RestartPolicy"], g["ProjectId"], g["Cpu"], g["Memory"], g["InstanceType"]) == ("Always", 0, 1, 2, "N3.1B")
     assert g["Containers"][0]["ImagePullPolicy"] == "IfNotPresent"
     assert (g["Volumes"], g["DnsConfig"], g["HostAliases"], g["RetainIp"], g["Gpu"]) == (None, None, None, None, None)
     assert g["NetworkInterfaceAttributes"][0]["PublicIp"] == ""
     # group resources from the containers, or from the instance type
-    gid = api.ok("CreateContainerGroup", base(ContainerGroupName="sum", **{
+    gid = kci_api.ok("CreateContainerGroup", base(ContainerGroupName="sum", **{
         "Container.1.Cpu": "0.25", "Container.1.Memory": "0.5", "Container.2.Name": "b",
         "Container.2.Image": "busybox", "Container.2.Cpu": "0.75", "Container.2.Memory": "1.5"}))["ContainerGroupId"]
-    g = api.group(gid)
+    g = group(kci_api, gid)
     assert (g["Cpu"], g["Memory"]) == (1, 2)
-    gid = api.ok("CreateContainerGroup", base(ContainerGroupName="typed", InstanceType="N3.8D"))["ContainerGroupId"]
-    assert (api.group(gid)["Cpu"], api.group(gid)["Memory"]) == (8, 64)
+    gid = kci_api.ok("CreateContainerGroup", base(ContainerGroupName="typed", InstanceType="N3.8D"))["ContainerGroupId"]
+    assert (group(kci_api, gid)["Cpu"], group(kci_api, gid)["Memory"]) == (8, 64)
 
 
-def test_private_ips_are_unique_and_shared_with_kce_counter(api):
+def test_private_ips_are_unique_and_shared_with_kce_counter(kci_api):
     ips = set()
     for i in range(5):
-        gid = api.ok("CreateContainerGroup", base(ContainerGroupName="g%d" % i))["ContainerGroupId"]
-        ips.add(api.group(gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"])
+        gid = kci_api.ok("CreateContainerGroup", base(ContainerGroupName="g%d" % i))["ContainerGroupId"]
+        ips.add(group(kci_api, gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"])
     assert len(ips) == 5
 
 
@@ -267,19 +236,19 @@ BAD = [
 
 
 @pytest.mark.parametrize("override,code,name", BAD, ids=[b[2] + "-" + str(i) for i, b in enumerate(BAD)])
-def test_create_validation(api, override, code, name):
+def test_create_validation(kci_api, override, code, name):
     params = base()
     for k, v in override.items():
         if v is None:
             params.pop(k, None)
         else:
             params[k] = v
-    msg = api.err("CreateContainerGroup", params, 400, code)
+    msg = kci_api.err("CreateContainerGroup", params, 400, code)
     assert name in msg
-    assert api.ok("DescribeContainerGroup")["TotalCount"] == 0
+    assert kci_api.ok("DescribeContainerGroup")["TotalCount"] == 0
 
 
-def test_create_accepts_edge_values(api):
+def test_create_accepts_edge_values(kci_api):
     ok_cases = [
         {"AdvanceSettings.SystemDisk.Type": "Local_SSD", "AdvanceSettings.SystemDisk.Size": "100"},
         {"AdvanceSettings.SystemDisk.Size": "500"},
@@ -297,41 +266,41 @@ def test_create_accepts_edge_values(api):
             params["ContainerGroupName"] = "edge-%d" % i
         if "SecurityGroupId.0" in extra:
             params.pop("SecurityGroupId.1")
-        api.ok("CreateContainerGroup", params)
+        kci_api.ok("CreateContainerGroup", params)
 
 
-def test_subnet_and_security_groups_must_exist_in_the_vpc(api):
-    api.err("CreateContainerGroup", base(SubnetId="subnet-nope"), 404, "SubnetNotFound")
-    api.err("CreateContainerGroup", base(**{"SecurityGroupId.1": "sg-nope"}), 404, "SecurityGroupNotFound")
-    msg = api.err("CreateContainerGroup", base(**{"SecurityGroupId.1": world.OTHER_SG}), 400, "InvalidParameterValue")
+def test_subnet_and_security_groups_must_exist_in_the_vpc(kci_api):
+    kci_api.err("CreateContainerGroup", base(SubnetId="subnet-nope"), 404, "SubnetNotFound")
+    kci_api.err("CreateContainerGroup", base(**{"SecurityGroupId.1": "sg-nope"}), 404, "SecurityGroupNotFound")
+    msg = kci_api.err("CreateContainerGroup", base(**{"SecurityGroupId.1": world.OTHER_SG}), 400, "InvalidParameterValue")
     assert "SecurityGroupId" in msg
-    api.err("CreateContainerGroup", base(SubnetId=world.RESERVE_SUBNET), 400, "InvalidParameterValue")
-    gid = api.ok("CreateContainerGroup", base(SubnetId=world.OTHER_SUBNET,
+    kci_api.err("CreateContainerGroup", base(SubnetId=world.RESERVE_SUBNET), 400, "InvalidParameterValue")
+    gid = kci_api.ok("CreateContainerGroup", base(SubnetId=world.OTHER_SUBNET,
                                               **{"SecurityGroupId.1": world.OTHER_SG}))["ContainerGroupId"]
-    assert api.group(gid)["NetworkInterfaceAttributes"][0]["VpcId"] == world.OTHER_VPC
+    assert group(kci_api, gid)["NetworkInterfaceAttributes"][0]["VpcId"] == world.OTHER_VPC
     # another region has no world: the subnet does not exist there
-    api.err("CreateContainerGroup", base(), 404, "SubnetNotFound", region="cn-shanghai-2")
+    kci_api.err("CreateContainerGroup", base(), 404, "SubnetNotFound", region="cn-shanghai-2")
 
 
-def test_duplicate_name(api):
-    api.ok("CreateContainerGroup", base())
-    msg = api.err("CreateContainerGroup", base(), 400, "ContainerGroupNameDuplicate")
+def test_duplicate_name(kci_api):
+    kci_api.ok("CreateContainerGroup", base())
+    msg = kci_api.err("CreateContainerGroup", base(), 400, "ContainerGroupNameDuplicate")
     assert "web" in msg
     # after deletion the name is free again
-    gid = api.ok("DescribeContainerGroup")["ContainerGroups"][0]["ContainerGroupId"]
-    api.ok("DeleteContainerGroup", {"ContainerGroupId": gid})
-    api.ok("CreateContainerGroup", base())
+    gid = kci_api.ok("DescribeContainerGroup")["ContainerGroups"][0]["ContainerGroupId"]
+    kci_api.ok("DeleteContainerGroup", {"ContainerGroupId": gid})
+    kci_api.ok("CreateContainerGroup", base())
 
 
-def test_dry_run(api):
-    api.err("CreateContainerGroup", base(DryRun="true"), 412, "DryRunOperation")
-    assert api.ok("DescribeContainerGroup")["TotalCount"] == 0
-    api.err("CreateContainerGroup", base(DryRun="true", KciType="x"), 400, "InvalidParameterValue")
-    gid = api.ok("CreateContainerGroup", base())["ContainerGroupId"]
-    api.err("DeleteContainerGroup", {"ContainerGroupId": gid, "DryRun": "true"}, 412, "DryRunOperation")
-    assert api.group(gid)["Status"] == "Running"
-    api.err("DescribeContainerGroup", {"DryRun": "true"}, 412, "DryRunOperation")
-    api.err("DescribeContainerLog", {"ContainerGroupId": gid, "ContainerName": "nginx", "DryRun": "true"},
+def test_dry_run(kci_api):
+    kci_api.err("CreateContainerGroup", base(DryRun="true"), 412, "DryRunOperation")
+    assert kci_api.ok("DescribeContainerGroup")["TotalCount"] == 0
+    kci_api.err("CreateContainerGroup", base(DryRun="true", KciType="x"), 400, "InvalidParameterValue")
+    gid = kci_api.ok("CreateContainerGroup", base())["ContainerGroupId"]
+    kci_api.err("DeleteContainerGroup", {"ContainerGroupId": gid, "DryRun": "true"}, 412, "DryRunOperation")
+    assert group(kci_api, gid)["Status"] == "Running"
+    kci_api.err("DescribeContainerGroup", {"DryRun": "true"}, 412, "DryRunOperation")
+    kci_api.err("DescribeContainerLog", {"ContainerGroupId": gid, "ContainerName": "nginx", "DryRun": "true"},
             412, "DryRunOperation")
 
 
@@ -339,7 +308,7 @@ def test_dry_run(api):
 
 def test_lifecycle_pending_running_terminating_gone(slow):
     gid = slow.ok("CreateContainerGroup", base())["ContainerGroupId"]
-    g = slow.group(gid)
+    g = group(slow, gid)
     assert g["Status"] == "Pending"
     c = g["Containers"][0]["CurrentState"]
     assert (c["State"], c["Reason"], c["StartTime"]) == ("waiting", "ContainerCreating", None)
@@ -349,7 +318,7 @@ def test_lifecycle_pending_running_terminating_gone(slow):
     body = slow.ok("DescribeContainerGroup", {"Filter.1.Name": "status", "Filter.1.Value.1": "Running"})
     assert body["TotalCount"] == 0
     slow.emu.advance(10)
-    g = slow.group(gid)
+    g = group(slow, gid)
     assert g["Status"] == "Running"
     c = g["Containers"][0]["CurrentState"]
     assert c["State"] == "running" and c["StartTime"].endswith("Z") and c["ExitCode"] is None
@@ -359,12 +328,12 @@ def test_lifecycle_pending_running_terminating_gone(slow):
     body = slow.ok("DescribeContainerGroup", {"Filter.1.Name": "status", "Filter.1.Value.1": "Running"})
     assert body["TotalCount"] == 1
     slow.ok("DeleteContainerGroup", {"ContainerGroupId": gid})
-    g = slow.group(gid)
+    g = group(slow, gid)
     assert g["Status"] == "Terminating" and g["Events"][-1]["Reason"] == "Killing"
     slow.ok("DeleteContainerGroup", {"ContainerGroupId": gid})          # again: no-op
     slow.err("CreateContainerGroup", base(), 400, "ContainerGroupNameDuplicate")
     slow.emu.advance(10)
-    assert slow.group(gid) is None
+    assert group(slow, gid) is None
     slow.err("DeleteContainerGroup", {"ContainerGroupId": gid}, 404, "ContainerGroupNotFound")
     slow.ok("CreateContainerGroup", base())
 
@@ -372,9 +341,9 @@ def test_lifecycle_pending_running_terminating_gone(slow):
 def test_failure_outcome(slow):
     slow.emu.schedule_fault("CreateContainerGroup", "fail_resource")
     gid = slow.ok("CreateContainerGroup", base())["ContainerGroupId"]
-    assert slow.group(gid)["Status"] == "Pending"
+    assert group(slow, gid)["Status"] == "Pending"
     slow.emu.advance(25)
-    g = slow.group(gid)
+    g = group(slow, gid)
     assert g["Status"] == "Failed"
     c = g["Containers"][0]["CurrentState"]
     assert (c["State"], c["Reason"], c["ExitCode"]) == ("terminated", "Error", 1)
@@ -386,7 +355,7 @@ def test_failure_outcome(slow):
     # the fault was consumed: the next group runs
     gid2 = slow.ok("CreateContainerGroup", base(ContainerGroupName="ok"))["ContainerGroupId"]
     slow.emu.advance(10)
-    assert slow.group(gid2)["Status"] == "Running"
+    assert group(slow, gid2)["Status"] == "Running"
 
 
 def test_failure_fault_is_given_back_on_validation_error(slow):
@@ -394,12 +363,12 @@ def test_failure_fault_is_given_back_on_validation_error(slow):
     slow.err("CreateContainerGroup", base(KciType="x"), 400, "InvalidParameterValue")
     gid = slow.ok("CreateContainerGroup", base())["ContainerGroupId"]
     slow.emu.advance(10)
-    assert slow.group(gid)["Status"] == "Failed"
+    assert group(slow, gid)["Status"] == "Failed"
 
 
 # ------------------------------------------------------------------------------------- describe
 
-def test_describe_ids_filters_search_projects_paging(api):
+def test_describe_ids_filters_search_projects_paging(kci_api):
     made = []
     for i in range(7):
         p = base(ContainerGroupName="app-%d" % i, ProjectId=str(i % 2))
@@ -407,16 +376,16 @@ def test_describe_ids_filters_search_projects_paging(api):
             p.update(SubnetId=world.OTHER_SUBNET, **{"SecurityGroupId.1": world.OTHER_SG})
         if i == 4:
             p.update(SubnetId=world.SUBNET)
-        made.append(api.ok("CreateContainerGroup", p)["ContainerGroupId"])
-    body = api.ok("DescribeContainerGroup")
+        made.append(kci_api.ok("CreateContainerGroup", p)["ContainerGroupId"])
+    body = kci_api.ok("DescribeContainerGroup")
     assert (body["TotalCount"], body["MaxResults"], body["Marker"]) == (7, 20, 0)
     assert [g["ContainerGroupId"] for g in body["ContainerGroups"]] == made     # creation order
-    body = api.ok("DescribeContainerGroup", {"ContainerGroupId.1": made[2], "ContainerGroupId.2": made[0],
+    body = kci_api.ok("DescribeContainerGroup", {"ContainerGroupId.1": made[2], "ContainerGroupId.2": made[0],
                                              "ContainerGroupId.3": "nope"})
     assert sorted(g["ContainerGroupId"] for g in body["ContainerGroups"]) == sorted([made[0], made[2]])
 
     def names(params):
-        return [g["ContainerGroupName"] for g in api.ok("DescribeContainerGroup", params)["ContainerGroups"]]
+        return [g["ContainerGroupName"] for g in kci_api.ok("DescribeContainerGroup", params)["ContainerGroups"]]
 
     assert names({"Filter.1.Name": "vpc-id", "Filter.1.Value.1": world.OTHER_VPC}) == ["app-5", "app-6"]
     assert names({"Filter.1.Name": "subnet-id", "Filter.1.Value.1": world.SUBNET}) == ["app-4"]
@@ -425,24 +394,24 @@ def test_describe_ids_filters_search_projects_paging(api):
                   "Filter.2.Name": "availability-zone.name", "Filter.2.Value.1": "cn-beijing-6a"}) == \
         ["app-0", "app-1", "app-2", "app-3"]
     assert names({"Search": "app-3"}) == ["app-3"]
-    ip = api.group(made[6])["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
+    ip = group(kci_api, made[6])["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
     assert names({"Search": ip}) == ["app-6"]
     assert names({"ProjectId.1": "1"}) == ["app-1", "app-3", "app-5"]
     assert len(names({"ProjectId.1": "1", "ProjectId.2": "0"})) == 7
-    p1 = api.ok("DescribeContainerGroup", {"MaxResults": 3})
-    p2 = api.ok("DescribeContainerGroup", {"MaxResults": 3, "Marker": p1["Marker"]})
-    p3 = api.ok("DescribeContainerGroup", {"MaxResults": 3, "Marker": p2["Marker"]})
+    p1 = kci_api.ok("DescribeContainerGroup", {"MaxResults": 3})
+    p2 = kci_api.ok("DescribeContainerGroup", {"MaxResults": 3, "Marker": p1["Marker"]})
+    p3 = kci_api.ok("DescribeContainerGroup", {"MaxResults": 3, "Marker": p2["Marker"]})
     assert (p1["Marker"], p2["Marker"], p3["Marker"], len(p3["ContainerGroups"])) == (3, 6, 0, 1)
-    api.ok("DescribeContainerGroup", {"MaxResults": 100})
-    api.err("DescribeContainerGroup", {"MaxResults": 101}, 400, "InvalidParameterValue")
-    api.err("DescribeContainerGroup", {"Filter.1.Name": "status", "Filter.1.Value.1": "Pending"}, 400,
+    kci_api.ok("DescribeContainerGroup", {"MaxResults": 100})
+    kci_api.err("DescribeContainerGroup", {"MaxResults": 101}, 400, "InvalidParameterValue")
+    kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "status", "Filter.1.Value.1": "Pending"}, 400,
             "InvalidParameterValue")
-    api.err("DescribeContainerGroup", {"Filter.1.Name": "name", "Filter.1.Value.1": "x"}, 400,
+    kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "name", "Filter.1.Value.1": "x"}, 400,
             "InvalidParameterValue")
-    api.err("DescribeContainerGroup", {"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "a",
+    kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "a",
                                        "Filter.2.Name": "vpc-id", "Filter.2.Value.1": "b"}, 400,
             "InvalidParameterValue")
-    api.err("DescribeContainerGroup", {"ProjectId.1": "abc"}, 400, "InvalidParameterValue")
+    kci_api.err("DescribeContainerGroup", {"ProjectId.1": "abc"}, 400, "InvalidParameterValue")
 
 
 # ------------------------------------------------------------------------------------------ logs
@@ -475,23 +444,23 @@ def test_container_log(slow):
     slow.err("DescribeContainerLog", {"ContainerName": "app"}, 400, "MissingParameter")
 
 
-def test_delete_validation(api):
-    api.err("DeleteContainerGroup", {}, 400, "MissingParameter")
-    api.err("DeleteContainerGroup", {"ContainerGroupId": "nope"}, 404, "ContainerGroupNotFound")
-    gid = api.ok("CreateContainerGroup", base())["ContainerGroupId"]
-    api.ok("DeleteContainerGroup", {"ContainerGroupId": gid}, method="POST")
-    assert api.ok("DescribeContainerGroup")["TotalCount"] == 0                 # lifecycle 0: gone at once
-    api.err("DeleteContainerGroup", {"ContainerGroupId": gid}, 404, "ContainerGroupNotFound")
+def test_delete_validation(kci_api):
+    kci_api.err("DeleteContainerGroup", {}, 400, "MissingParameter")
+    kci_api.err("DeleteContainerGroup", {"ContainerGroupId": "nope"}, 404, "ContainerGroupNotFound")
+    gid = kci_api.ok("CreateContainerGroup", base())["ContainerGroupId"]
+    kci_api.ok("DeleteContainerGroup", {"ContainerGroupId": gid}, method="POST")
+    assert kci_api.ok("DescribeContainerGroup")["TotalCount"] == 0                 # lifecycle 0: gone at once
+    kci_api.err("DeleteContainerGroup", {"ContainerGroupId": gid}, 404, "ContainerGroupNotFound")
 
 
 # ------------------------------------------------------------------------------------- isolation
 
-def test_accounts_and_regions_are_isolated(signed):
+def test_accounts_and_regions_are_isolated(api_on):
     emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
     emu.start()
     try:
-        one = Api(emu, signed, access_key="AKLTONE00000000000000000", secret_key="one")
-        two = Api(emu, signed, access_key="AKLTTWO00000000000000000", secret_key="two")
+        one = api_on(emu, "kci", access_key="AKLTONE00000000000000000", secret_key="one")
+        two = api_on(emu, "kci", access_key="AKLTTWO00000000000000000", secret_key="two")
         gid = one.ok("CreateContainerGroup", base())["ContainerGroupId"]
         assert two.ok("DescribeContainerGroup")["TotalCount"] == 0
         assert two.ok("DescribeContainerGroup", {"ContainerGroupId.1": gid})["TotalCount"] == 0
@@ -505,15 +474,15 @@ def test_accounts_and_regions_are_isolated(signed):
         emu.stop()
 
 
-def test_ips_never_collide_with_world_instances(api):
+def test_ips_never_collide_with_world_instances(kci_api):
     """Container groups take addresses from the same per-subnet counter as KCE nodes."""
-    store = api.emu.region_store()
+    store = kci_api.emu.region_store()
     taken = {k.get("PrivateIpAddress") for k in store.list("kec")}
     taken |= {n.get("PrivateIpAddress") for n in store.list("node")}
     for j, subnet in enumerate((world.SUBNET, world.SUBNET_ALIASES[0], world.KDC_SUBNET)):
         for i in range(3):
-            gid = api.ok("CreateContainerGroup", base(ContainerGroupName="ip-%d-%d" % (j, i),
+            gid = kci_api.ok("CreateContainerGroup", base(ContainerGroupName="ip-%d-%d" % (j, i),
                                                       SubnetId=subnet))["ContainerGroupId"]
-            ip = api.group(gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
+            ip = group(kci_api, gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
             assert ip not in taken
             taken.add(ip)
