@@ -8,6 +8,7 @@ import pytest
 from emulator import world
 from emulator.server import Emulator
 
+
 def base(**extra):
     p = {"ContainerGroupName": "web", "SubnetId": world.KDC_SUBNET, "SecurityGroupId.1": world.SG,
          "KciType": "RBKCI", "ChargeType": "HourlyInstantSettlement",
@@ -276,7 +277,7 @@ def test_subnet_and_security_groups_must_exist_in_the_vpc(kci_api):
     assert "SecurityGroupId" in msg
     kci_api.err("CreateContainerGroup", base(SubnetId=world.RESERVE_SUBNET), 400, "InvalidParameterValue")
     gid = kci_api.ok("CreateContainerGroup", base(SubnetId=world.OTHER_SUBNET,
-                                              **{"SecurityGroupId.1": world.OTHER_SG}))["ContainerGroupId"]
+                                                  **{"SecurityGroupId.1": world.OTHER_SG}))["ContainerGroupId"]
     assert group(kci_api, gid)["NetworkInterfaceAttributes"][0]["VpcId"] == world.OTHER_VPC
     # another region has no world: the subnet does not exist there
     kci_api.err("CreateContainerGroup", base(), 404, "SubnetNotFound", region="cn-shanghai-2")
@@ -301,7 +302,7 @@ def test_dry_run(kci_api):
     assert group(kci_api, gid)["Status"] == "Running"
     kci_api.err("DescribeContainerGroup", {"DryRun": "true"}, 412, "DryRunOperation")
     kci_api.err("DescribeContainerLog", {"ContainerGroupId": gid, "ContainerName": "nginx", "DryRun": "true"},
-            412, "DryRunOperation")
+                412, "DryRunOperation")
 
 
 # ------------------------------------------------------------------------------------- lifecycle
@@ -381,7 +382,7 @@ def test_describe_ids_filters_search_projects_paging(kci_api):
     assert (body["TotalCount"], body["MaxResults"], body["Marker"]) == (7, 20, 0)
     assert [g["ContainerGroupId"] for g in body["ContainerGroups"]] == made     # creation order
     body = kci_api.ok("DescribeContainerGroup", {"ContainerGroupId.1": made[2], "ContainerGroupId.2": made[0],
-                                             "ContainerGroupId.3": "nope"})
+                                                 "ContainerGroupId.3": "nope"})
     assert sorted(g["ContainerGroupId"] for g in body["ContainerGroups"]) == sorted([made[0], made[2]])
 
     def names(params):
@@ -405,12 +406,12 @@ def test_describe_ids_filters_search_projects_paging(kci_api):
     kci_api.ok("DescribeContainerGroup", {"MaxResults": 100})
     kci_api.err("DescribeContainerGroup", {"MaxResults": 101}, 400, "InvalidParameterValue")
     kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "status", "Filter.1.Value.1": "Pending"}, 400,
-            "InvalidParameterValue")
+                "InvalidParameterValue")
     kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "name", "Filter.1.Value.1": "x"}, 400,
-            "InvalidParameterValue")
+                "InvalidParameterValue")
     kci_api.err("DescribeContainerGroup", {"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "a",
-                                       "Filter.2.Name": "vpc-id", "Filter.2.Value.1": "b"}, 400,
-            "InvalidParameterValue")
+                                           "Filter.2.Name": "vpc-id", "Filter.2.Value.1": "b"}, 400,
+                "InvalidParameterValue")
     kci_api.err("DescribeContainerGroup", {"ProjectId.1": "abc"}, 400, "InvalidParameterValue")
 
 
@@ -482,7 +483,7 @@ def test_ips_never_collide_with_world_instances(kci_api):
     for j, subnet in enumerate((world.SUBNET, world.SUBNET_ALIASES[0], world.KDC_SUBNET)):
         for i in range(3):
             gid = kci_api.ok("CreateContainerGroup", base(ContainerGroupName="ip-%d-%d" % (j, i),
-                                                      SubnetId=subnet))["ContainerGroupId"]
+                                                          SubnetId=subnet))["ContainerGroupId"]
             ip = group(kci_api, gid)["NetworkInterfaceAttributes"][0]["PrivateIpAddress"]
             assert ip not in taken
             taken.add(ip)

@@ -8,6 +8,7 @@ import pytest
 from emulator import world
 from emulator.server import Emulator
 
+
 def cache_params(**extra):
     p = {"ImageCacheName": "cache", "SubnetId": world.KDC_SUBNET, "SecurityGroupId": world.SG,
          "Image.1": "hub.kce.ksyun.com/ksyun/nginx:latest"}
