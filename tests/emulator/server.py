@@ -247,6 +247,35 @@ class Emulator(object):
                 kcr.push_tag(store, repository, tag, now=now)
         return names
 
+    # ------------------------------------------------------------------ other services' resources
+    def add_world(self, kind, count=1, region="cn-beijing-6", access_key=None, **fields):
+        """Emulate resources made through services the emulator does not speak (test control).
+
+        `kind` is `epc_host` (a bare-metal host, as DescribeEpcForCluster lists) or `kec_instance`
+        (a KEC VM, as DescribeExistedInstances lists); `count` (1..1000) records of the same shape
+        as the world's seeded ones are added to `region` of the account `access_key` (default: the
+        first account), seeded first if it was not yet.  `fields` override the defaults for every
+        record (world.generate() lists them, e.g. VpcId, SubnetId, InstanceState="stopped",
+        ImageId, InstanceName).  One transaction: on any error nothing is added.  Returns the new
+        ids, in creation order.  Raises KeyError for an unknown account, ValueError for a bad kind,
+        count, field or value, TypeError for wrong types.
+        """
+        if self._world_mod is None:
+            raise KeyError("the emulator has no world module")
+        if not isinstance(kind, str):
+            raise TypeError("kind is a string")
+        if not isinstance(region, str) or not region:
+            raise TypeError("region is a non-empty string")
+        if access_key is not None and not isinstance(access_key, str):
+            raise TypeError("access_key is a string")
+        account = self.access_key if access_key is None else access_key
+        if account not in self.accounts:
+            raise KeyError("no account %r" % (account,))
+        with self.db.transaction():
+            store = self.db.scope(account, region)
+            self._ensure_seeded(store, region)
+            return self._world_mod.generate(store, kind, count, self.rng, self.now(), fields)
+
     @property
     def requests(self):
         """The request log (a list of records, oldest first)."""
@@ -492,6 +521,8 @@ class Emulator(object):
                 return Reply(200, {"ok": True})
             if sub == "/push" and method == "POST":
                 return self._admin_push(data)
+            if sub == "/world" and method == "POST":
+                return self._admin_world(data)
             if sub == "/requests" and method == "GET":
                 return Reply(200, self.requests)
             if sub == "/requests" and method == "DELETE":
@@ -520,6 +551,26 @@ class Emulator(object):
         except KeyError as exc:
             return Reply(404, {"error": str(exc.args[0])})
         return Reply(200, {"pushed": pushed})
+
+    def _admin_world(self, data):
+        """POST /_emulator/world: {"kind", "count"?, "region"?, "access_key"?, "fields"?}."""
+        unknown = sorted(set(data) - {"kind", "count", "region", "access_key", "fields"})
+        if unknown:
+            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+        if "kind" not in data:
+            raise ValueError("kind is required (epc_host or kec_instance)")
+        fields = data.get("fields")
+        if fields is None:
+            fields = {}
+        if not isinstance(fields, dict):
+            raise ValueError("fields is an object of field names and values")
+        try:
+            created = self.add_world(data["kind"], count=data.get("count", 1),
+                                     region=data.get("region", "cn-beijing-6"),
+                                     access_key=data.get("access_key"), **fields)
+        except KeyError as exc:
+            return Reply(404, {"error": str(exc.args[0])})
+        return Reply(200, {"created": created})
 
 
 # ------------------------------------------------------------------------------------ HTTP

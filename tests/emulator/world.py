@@ -31,6 +31,11 @@ Store kinds written here (scope: account + region), each object a JSON dict; `_`
 - `cluster` and `node` (parent = cluster id): written by `kce.py`; the world may pre-seed clusters
   (see `kce.seed_cluster_objects`).
 
+Made later (test control, `POST /_emulator/world` / `Emulator.add_world`): `new_epc_hosts` and
+`new_kec_instances` add records of the same shape as the seeded `epc` / `kec` ones, standing in for
+hosts and VMs made through the EPC and KEC services (which the emulator does not speak); see
+`generate()` for the fields a caller may set.
+
 World JSON: `{"regions": {"<region>": {"vpcs": [...], "subnets": [...], "security_groups": [...],
 "images": [...], "dedicated_hosts": [...], "kec_instances": [...], "epc_instances": [...],
 "clusters": [...]}}}` — every list optional; objects as in `default_world()`; `Aliases` (a list of
@@ -42,6 +47,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import re
 import uuid
 
 REGION = "cn-beijing-6"
@@ -124,7 +130,7 @@ def _kec(iid, name, ip, *, state="active", vpc=VPC, subnet=SUBNET, zone="cn-beij
 
 
 def _epc(iid, name, ip, *, vpc=VPC, subnet=EPC_SUBNET, image=EPC_IMAGE, os_name=EPC_OS,
-         zone="cn-beijing-6b", sg=SG):
+         zone="cn-beijing-6b", sg=SG, created="2019-09-02T09:12:30Z"):
     return {
         "InstanceId": iid, "InstanceName": name, "VpcId": vpc, "SubnetId": subnet,
         "EpcInstancePara": {
@@ -133,7 +139,7 @@ def _epc(iid, name, ip, *, vpc=VPC, subnet=EPC_SUBNET, image=EPC_IMAGE, os_name=
             "Memory": "128G", "Gpu": None,
             "DiskSet": [{"DiskType": "System", "Raid": "Raid1", "Space": "300GB"},
                         {"DiskType": "Data", "Raid": "Raid5", "Space": "6TB"}],
-            "ImageId": image, "OsName": os_name, "ChargeType": None, "CreateTime": "2019-09-02T09:12:30Z",
+            "ImageId": image, "OsName": os_name, "ChargeType": None, "CreateTime": created,
             "AvailabilityZone": zone,
             "NetworkInterfaceSet": [{
                 "NetworkInterfaceId": _uid("eni:" + iid), "NetworkInterfaceType": "primary",
@@ -447,6 +453,181 @@ def _full_epc(e):
                 vpc=e["VpcId"], subnet=e["SubnetId"])
     para = dict(base["EpcInstancePara"], **(e.get("EpcInstancePara") or {}))
     return dict(base, **dict(e, EpcInstancePara=para))
+
+
+# ------------------------------------------------------------------ made later (test control)
+
+#: the kinds of generate() and the fields a caller may set on each
+GENERATED_FIELDS = {
+    "epc_host": ("InstanceName", "VpcId", "SubnetId", "SecurityGroupId", "ImageId", "OsName"),
+    "kec_instance": ("InstanceName", "VpcId", "SubnetId", "SecurityGroupId", "ImageId", "InstanceState",
+                     "InstanceType"),
+}
+MAX_GENERATED = 1000
+KEC_STATES = ("active", "stopped")
+_KEC_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.(\d{1,3})([A-E])$")
+_KEC_RATIO = {"A": 1, "B": 2, "C": 4, "D": 8, "E": 16}
+
+
+def generate(store, kind, count, rng, now, fields=None):
+    """Add `count` new `kind` records (`epc_host` / `kec_instance`) to `store` (one account + region,
+    already seeded) and return their ids, in creation order.
+
+    `fields` (optional) sets, for every record: `InstanceName` (exactly that name when count is 1,
+    else `<name>-1` ... `<name>-<count>`; default `epc-host-NNNN` / `kec-vm-NNNN`, the lowest numbers
+    not in use), `VpcId` / `SubnetId` (default: the kind's seeded subnet, `kce-epc` /
+    `kce-nodes`, or the first Normal subnet of the given VPC; the subnet names the VPC and zone),
+    `SecurityGroupId` (default: the VPC's first), `ImageId`; EPC hosts also `OsName` (without
+    "container" a host is not offered by DescribeEpcForCluster); KEC instances also `InstanceState`
+    (`active`, the default, or `stopped`) and `InstanceType` (`<family>.<cores><A-E>`, default I3.4B).
+    Addresses are the subnet's next free ones (the counter that kce.py allocates node addresses
+    from), ids uuid-shaped from `rng`, times from `now` (epoch seconds).  Raises ValueError (bad
+    kind, count, field or value; a subnet out of addresses) or TypeError (a field not a string);
+    the caller's transaction then rolls back whatever was added.
+    """
+    if kind not in GENERATED_FIELDS:
+        raise ValueError("kind is one of %s, not %r" % (", ".join(sorted(GENERATED_FIELDS)), kind))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_GENERATED:
+        raise ValueError("count is an integer within 1..%d" % MAX_GENERATED)
+    if fields is not None and not isinstance(fields, dict):
+        raise TypeError("fields is an object of field names and values")
+    fields = dict(fields or {})
+    unknown = sorted(set(fields) - set(GENERATED_FIELDS[kind]))
+    if unknown:
+        raise ValueError("unknown field(s) for %s: %s (known: %s)"
+                         % (kind, ", ".join(unknown), ", ".join(GENERATED_FIELDS[kind])))
+    for key, value in fields.items():
+        if not isinstance(value, str):
+            raise TypeError("field %s is a string, not %r" % (key, value))
+        if not value or len(value) > 128:
+            raise ValueError("field %s is 1..128 characters" % key)
+    if kind == "epc_host":
+        return new_epc_hosts(store, count, rng, now, fields)
+    return new_kec_instances(store, count, rng, now, fields)
+
+
+def new_epc_hosts(store, count, rng, now, fields):
+    """`count` free bare-metal hosts, as the EPC service would make them (fields: see generate())."""
+    subnet, vpc, sg = _placement(store, EPC_SUBNET, fields)
+    names = _names(store, "epc", "epc-host", fields.get("InstanceName"), count)
+    created = _fmt_time(now)
+    ids = []
+    for name in names:
+        iid = _new_id(store, rng)
+        ip = _take_ip(store, subnet)
+        rec = _epc(iid, name, ip, vpc=vpc, subnet=subnet["SubnetId"], image=fields.get("ImageId", EPC_IMAGE),
+                   os_name=fields.get("OsName", EPC_OS), zone=subnet["AvailabilityZone"], sg=sg, created=created)
+        store.put("epc", iid, dict(rec, _cluster=None))
+        ids.append(iid)
+    return ids
+
+
+def new_kec_instances(store, count, rng, now, fields):
+    """`count` KEC instances in no cluster, as the KEC service would make them (fields: see generate())."""
+    state = fields.get("InstanceState", "active")
+    if state not in KEC_STATES:
+        raise ValueError("InstanceState is one of %s, not %r" % (", ".join(KEC_STATES), state))
+    itype = fields.get("InstanceType", "I3.4B")
+    m = _KEC_TYPE_RE.match(itype)
+    if m is None or int(m.group(1)) < 1:
+        raise ValueError("InstanceType is <family>.<cores><A-E> (e.g. I3.4B), not %r" % itype)
+    vcpu = int(m.group(1))
+    subnet, vpc, sg = _placement(store, SUBNET, fields)
+    names = _names(store, "kec", "kec-vm", fields.get("InstanceName"), count)
+    created = _fmt_time(now)
+    ids = []
+    for name in names:
+        iid = _new_id(store, rng)
+        ip = _take_ip(store, subnet)
+        rec = _kec(iid, name, ip, state=state, vpc=vpc, subnet=subnet["SubnetId"],
+                   zone=subnet["AvailabilityZone"], itype=itype, vcpu=vcpu,
+                   mem=vcpu * _KEC_RATIO[m.group(2)], image=fields.get("ImageId", IMAGE_CENTOS),
+                   created=created, sg=sg)
+        store.put("kec", iid, dict(rec, _cluster=None))
+        ids.append(iid)
+    return ids
+
+
+def _fmt_time(now):
+    return datetime.datetime.fromtimestamp(int(now), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _new_id(store, rng):
+    """A uuid-shaped id from `rng`, unused by any instance or node of the region."""
+    while True:
+        iid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        if all(store.get(kind, iid) is None for kind in ("kec", "epc", "node")):
+            return iid
+
+
+def _placement(store, default_subnet, fields):
+    """(subnet object, canonical VPC id, security group id) for new instances; ValueError if unusable."""
+    vpc_id, subnet_id, sg_id = fields.get("VpcId"), fields.get("SubnetId"), fields.get("SecurityGroupId")
+    vpc_canon = None
+    if vpc_id is not None:
+        vpc = store.get("vpc", vpc_id)
+        if vpc is None:
+            raise ValueError("no VPC %r in this region" % vpc_id)
+        vpc_canon = vpc.get("_canon") or vpc_id
+    if subnet_id is not None:
+        subnet = store.get("subnet", subnet_id)
+        if subnet is None:
+            raise ValueError("no subnet %r in this region" % subnet_id)
+    else:
+        candidates = [store.get("subnet", default_subnet)] + store.list("subnet")
+        subnet = next((s for s in candidates if s is not None and s.get("SubnetType", "Normal") == "Normal"
+                       and (s.get("_canon") or s["SubnetId"]) == s["SubnetId"]
+                       and (vpc_canon is None or s.get("VpcId") == vpc_canon)), None)
+        if subnet is None:
+            raise ValueError("no Normal subnet%s in this region" % (" of VPC %r" % vpc_id if vpc_id else ""))
+    if subnet.get("SubnetType", "Normal") != "Normal":
+        raise ValueError("subnet %r is a %s subnet, not a Normal one" % (subnet_id, subnet.get("SubnetType")))
+    if vpc_canon is not None and subnet.get("VpcId") != vpc_canon:
+        raise ValueError("subnet %r is not in VPC %r" % (subnet_id, vpc_id))
+    vpc_canon = subnet.get("VpcId")
+    if sg_id is not None:
+        sg = store.get("security_group", sg_id)
+        if sg is None or sg.get("VpcId") != vpc_canon:
+            raise ValueError("no security group %r in VPC %r" % (sg_id, vpc_canon))
+    else:
+        sg = next((g for g in store.list("security_group") if g.get("VpcId") == vpc_canon
+                   and (g.get("_canon") or g["SecurityGroupId"]) == g["SecurityGroupId"]), None)
+        if sg is None:
+            raise ValueError("VPC %r has no security group" % vpc_canon)
+        sg_id = sg["SecurityGroupId"]
+    return subnet, vpc_canon, sg_id
+
+
+def _names(store, kind, prefix, name, count):
+    """The names of `count` new instances: `name` (or name-1..name-count), else unused `prefix-NNNN`."""
+    if name is not None:
+        return [name] if count == 1 else ["%s-%d" % (name, i) for i in range(1, count + 1)]
+    used = {obj.get("InstanceName") for obj in store.list(kind)}
+    out, n = [], 0
+    while len(out) < count:
+        n += 1
+        candidate = "%s-%04d" % (prefix, n)
+        if candidate not in used:
+            out.append(candidate)
+    return out
+
+
+def _take_ip(store, subnet):
+    """The subnet's next free address: the counter on the canonical subnet (`_ip_next`, skipping the
+    `_ip_seeded` offsets) that kce.py allocates node addresses from, so neither reuses the other's."""
+    canon_id = subnet.get("_canon") or subnet["SubnetId"]
+    canon = store.get("subnet", canon_id) or subnet
+    net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
+    seeded = set(canon.get("_ip_seeded") or [])
+    off = int(canon.get("_ip_next") or 4)
+    last = net.num_addresses - 2
+    while off <= last and off in seeded:
+        off += 1
+    if off > last:
+        raise ValueError("subnet %r has no free IP address left" % subnet["SubnetId"])
+    canon["_ip_next"] = off + 1
+    store.put("subnet", canon_id, canon)
+    return str(net.network_address + off)
 
 
 if __name__ == "__main__":       # print the default world: a template for --world FILE
