@@ -8,15 +8,11 @@ import pytest
 
 from emulator import kcr
 
-KCR = {"service": "kce", "version": "2018-03-14"}
-
 
 @pytest.fixture
-def api(emulator_server, signed):
-    def call(action, params=None, **kw):
-        return signed(emulator_server, action, params, **dict(dict(KCR, method="POST"), **kw))
-    call.emu = emulator_server
-    return call
+def api(emulator_server, api_on):
+    """KCR on emulator_server, POST unless a call says otherwise."""
+    return api_on(emulator_server, "kcr", method="POST")
 
 
 GOOD = ["abcdefg1", "ABCDEFG!", "12345678!", "Pass-word_2024", "a1" * 16, "x!" * 4, "(a)[b]{c}|1",
