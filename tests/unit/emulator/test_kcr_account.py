@@ -85,34 +85,34 @@ def test_register_dry_run_registers_nothing(api):
     assert (status, body["Error"]["Code"]) == (400, "AccountNotRegistered")
 
 
-def test_accounts_register_separately(signed):
+def test_accounts_register_separately(api_on):
     from emulator.server import Emulator
     emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
     emu.start()
     try:
-        one = dict(KCR, access_key="AKLTONE00000000000000000", secret_key="one", method="POST")
-        two = dict(KCR, access_key="AKLTTWO00000000000000000", secret_key="two", method="POST")
-        assert signed(emu, "RegisterRepositoryAccount", {"Password": "First-pass1"}, **one)[0] == 200
-        status, body = signed(emu, "ModifyPassword", {"Password": "Second-pass2"}, **two)
+        one = api_on(emu, "kcr", access_key="AKLTONE00000000000000000", secret_key="one", method="POST")
+        two = api_on(emu, "kcr", access_key="AKLTTWO00000000000000000", secret_key="two", method="POST")
+        assert one("RegisterRepositoryAccount", {"Password": "First-pass1"})[0] == 200
+        status, body = two("ModifyPassword", {"Password": "Second-pass2"})
         assert (status, body["Error"]["Code"]) == (400, "AccountNotRegistered")
-        assert signed(emu, "RegisterRepositoryAccount", {"Password": "Second-pass2"}, **two)[0] == 200
+        assert two("RegisterRepositoryAccount", {"Password": "Second-pass2"})[0] == 200
         assert kcr.verify_password(emu.account_store("AKLTONE00000000000000000"), "First-pass1")
         assert kcr.verify_password(emu.account_store("AKLTTWO00000000000000000"), "Second-pass2")
     finally:
         emu.stop()
 
 
-def test_password_not_in_the_log_file(tmp_path, signed):
+def test_password_not_in_the_log_file(tmp_path, api_on):
     from emulator.server import Emulator
     log = tmp_path / "requests.log"
     emu = Emulator(log=str(log))
     emu.start()
     try:
         secret = "Log-Secret-pw9"
-        assert signed(emu, "RegisterRepositoryAccount", {"Password": secret}, method="POST", **KCR)[0] == 200
-        assert signed(emu, "ModifyPassword", {"Password": secret + "x"}, method="GET", **KCR)[0] == 200
-        assert signed(emu, "CreateContainerGroup", {"ImageRegistryCredential.1.Password": secret},
-                      service="kci", version="2020-07-02")[0] == 400
+        registry = api_on(emu, "kcr")
+        assert registry("RegisterRepositoryAccount", {"Password": secret}, method="POST")[0] == 200
+        assert registry("ModifyPassword", {"Password": secret + "x"}, method="GET")[0] == 200
+        assert api_on(emu, "kci")("CreateContainerGroup", {"ImageRegistryCredential.1.Password": secret})[0] == 400
     finally:
         emu.stop()
     text = log.read_text()
