@@ -30,31 +30,12 @@ R_STATE = "The instance is not in the stopped state"
 R_VPC = "The instance and k8s cluster are not in the same VPC"
 
 
-def kce(signed, emu, action, params=None, method=None):
-    return signed(emu, action, params, method=method or ("POST" if action == "CreateCluster" else "GET"))
-
-
-def ok(result):
-    st, body = result
-    assert st == 200, body
-    return body
-
-
-def error(result, status, code, name=None):
-    st, body = result
-    assert st == status, body
-    assert body["Error"]["Code"] == code, body
-    if name is not None:
-        assert name in body["Error"]["Message"], body
-    return body["Error"]["Message"]
-
-
-def existed(signed, emu, ids, cid=CLUSTER, **extra):
+def existed(api, ids, cid=CLUSTER, **extra):
     params = {"InstanceId.%d" % (i + 1): iid for i, iid in enumerate(ids)}
     if cid:
         params["ClusterId"] = cid
     params.update(extra)
-    return {i["InstanceId"]: i for i in ok(kce(signed, emu, "DescribeExistedInstances", params))["ExistedInstanceSet"]}
+    return {i["InstanceId"]: i for i in api.ok("DescribeExistedInstances", params)["ExistedInstanceSet"]}
 
 
 def add_existed(ids, cid=CLUSTER, image=IMAGE, role="Worker"):
@@ -67,8 +48,8 @@ def add_existed(ids, cid=CLUSTER, image=IMAGE, role="Worker"):
 
 # ----------------------------------------------------------------------- DescribeExistedInstances
 
-def test_availability_conditions_and_exact_reasons(emulator_server, signed):
-    got = existed(signed, emulator_server, [AVAILABLE, RUNNING, OTHER_VPC, IN_CLUSTER])
+def test_availability_conditions_and_exact_reasons(kce_api):
+    got = existed(kce_api, [AVAILABLE, RUNNING, OTHER_VPC, IN_CLUSTER])
     assert (got[AVAILABLE]["Available"], got[AVAILABLE]["UnavailableReason"], got[AVAILABLE]["ClusterId"]) == \
         (True, None, None)
     assert (got[RUNNING]["Available"], got[RUNNING]["UnavailableReason"]) == (False, R_STATE)
@@ -79,25 +60,24 @@ def test_availability_conditions_and_exact_reasons(emulator_server, signed):
     assert got[AVAILABLE]["InstanceType"] == "N3.2B" and got[AVAILABLE]["PrivateIpAddress"] == "10.0.11.23"
 
 
-def test_without_a_cluster_the_vpc_is_not_judged(emulator_server, signed):
-    got = existed(signed, emulator_server, [OTHER_VPC], cid=None)
+def test_without_a_cluster_the_vpc_is_not_judged(kce_api):
+    got = existed(kce_api, [OTHER_VPC], cid=None)
     assert got[OTHER_VPC]["Available"] is True
 
 
-def test_unknown_cluster(emulator_server, signed):
-    error(kce(signed, emulator_server, "DescribeExistedInstances", {"ClusterId": "nope"}), 404, "ClusterNotFound")
+def test_unknown_cluster(kce_api):
+    kce_api.err("DescribeExistedInstances", {"ClusterId": "nope"}, 404, "ClusterNotFound")
 
 
-def test_listing_paging_and_limits(emulator_server, signed):
-    e = emulator_server
-    body = ok(kce(signed, e, "DescribeExistedInstances", {}))
+def test_listing_paging_and_limits(kce_api):
+    body = kce_api.ok("DescribeExistedInstances", {})
     assert body["MaxResults"] == 10 and len(body["ExistedInstanceSet"]) == 10 and body["Marker"] == 10
     total = body["TotalCount"]
     assert total > 10
-    body = ok(kce(signed, e, "DescribeExistedInstances", {"MaxResults": 50}))
+    body = kce_api.ok("DescribeExistedInstances", {"MaxResults": 50})
     assert len(body["ExistedInstanceSet"]) == min(total, 50)
-    error(kce(signed, e, "DescribeExistedInstances", {"MaxResults": 51}), 400, "InvalidParameterValue", "MaxResults")
-    error(kce(signed, e, "DescribeExistedInstances", {"MaxResults": 0}), 400, "InvalidParameterValue", "MaxResults")
+    kce_api.err("DescribeExistedInstances", {"MaxResults": 51}, 400, "InvalidParameterValue", "MaxResults")
+    kce_api.err("DescribeExistedInstances", {"MaxResults": 0}, 400, "InvalidParameterValue", "MaxResults")
 
 
 @pytest.mark.parametrize("name,value,expect", [
@@ -106,43 +86,41 @@ def test_listing_paging_and_limits(emulator_server, signed):
     ("availability-zone.name", "cn-beijing-6a", {OTHER_VPC}),
     ("instance-state.name", "stopped", {AVAILABLE, AVAILABLE_2, OTHER_VPC}),
 ])
-def test_filters(emulator_server, signed, name, value, expect):
-    body = ok(kce(signed, emulator_server, "DescribeExistedInstances", {
-        "Filter.1.Name": name, "Filter.1.Value.1": value, "MaxResults": 50}))
+def test_filters(kce_api, name, value, expect):
+    body = kce_api.ok("DescribeExistedInstances", {
+        "Filter.1.Name": name, "Filter.1.Value.1": value, "MaxResults": 50})
     assert {i["InstanceId"] for i in body["ExistedInstanceSet"]} == expect
     assert body["TotalCount"] == len(expect)
 
 
-def test_filter_by_vpc_alias_and_state_running(emulator_server, signed):
-    body = ok(kce(signed, emulator_server, "DescribeExistedInstances", {
+def test_filter_by_vpc_alias_and_state_running(kce_api):
+    body = kce_api.ok("DescribeExistedInstances", {
         "Filter.1.Name": "vpc-id", "Filter.1.Value.1": "31e21dca-c92e-4b06-a8ce-xxxxx",     # the printed alias
-        "Filter.2.Name": "instance-state.name", "Filter.2.Value.1": "stopped", "MaxResults": 50}))
+        "Filter.2.Name": "instance-state.name", "Filter.2.Value.1": "stopped", "MaxResults": 50})
     assert {i["InstanceId"] for i in body["ExistedInstanceSet"]} == {AVAILABLE, AVAILABLE_2}
-    body = ok(kce(signed, emulator_server, "DescribeExistedInstances", {
+    body = kce_api.ok("DescribeExistedInstances", {
         "InstanceId.1": RUNNING, "InstanceId.2": AVAILABLE,
-        "Filter.1.Name": "instance-state.name", "Filter.1.Value.1": "running"}))
+        "Filter.1.Name": "instance-state.name", "Filter.1.Value.1": "running"})
     assert [i["InstanceId"] for i in body["ExistedInstanceSet"]] == [RUNNING]
 
 
-def test_filter_names_are_this_actions(emulator_server, signed):
+def test_filter_names_are_this_actions(kce_api):
     params = {"Filter.1.Name": "instance-role", "Filter.1.Value.1": "Worker"}
-    error(kce(signed, emulator_server, "DescribeExistedInstances", params),
-          400, "InvalidParameterValue", "Filter.1.Name")
+    kce_api.err("DescribeExistedInstances", params,
+                400, "InvalidParameterValue", "Filter.1.Name")
 
 
-def test_search_name_or_private_ip(emulator_server, signed):
-    e = emulator_server
-    body = ok(kce(signed, e, "DescribeExistedInstances", {"Search": "existing-kec"}))
+def test_search_name_or_private_ip(kce_api):
+    body = kce_api.ok("DescribeExistedInstances", {"Search": "existing-kec"})
     assert {i["InstanceId"] for i in body["ExistedInstanceSet"]} == {AVAILABLE, AVAILABLE_2}
-    body = ok(kce(signed, e, "DescribeExistedInstances", {"Search": "10.0.11.2"}))
+    body = kce_api.ok("DescribeExistedInstances", {"Search": "10.0.11.2"})
     assert {i["InstanceId"] for i in body["ExistedInstanceSet"]} == {AVAILABLE, AVAILABLE_2, RUNNING}
 
 
 # ---------------------------------------------------------------------------- AddExistedInstances
 
-def test_add_existed_instances_per_instance_results(emulator_server, signed):
-    e = emulator_server
-    body = ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE, RUNNING, OTHER_VPC, IN_CLUSTER, "gone"])))
+def test_add_existed_instances_per_instance_results(kce_api):
+    body = kce_api.ok("AddExistedInstances", add_existed([AVAILABLE, RUNNING, OTHER_VPC, IN_CLUSTER, "gone"]))
     res = {r["InstanceId"]: r for r in body["InstanceSet"]}
     assert [r["InstanceId"] for r in body["InstanceSet"]] == [AVAILABLE, RUNNING, OTHER_VPC, IN_CLUSTER, "gone"]
     assert (res[AVAILABLE]["Return"], res[AVAILABLE]["Reason"]) == (True, None)
@@ -151,65 +129,62 @@ def test_add_existed_instances_per_instance_results(emulator_server, signed):
     assert (res[IN_CLUSTER]["Return"], res[IN_CLUSTER]["Reason"]) == (False, R_CLUSTER)
     assert res["gone"]["Return"] is False and res["gone"]["Reason"]
     # now a node of the cluster, and no longer available
-    nodes = ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": CLUSTER, "Filter.1.Name": "instance-id",
-                                                          "Filter.1.Value.1": AVAILABLE}))["InstanceSet"]
+    nodes = kce_api.ok("DescribeClusterInstance", {"ClusterId": CLUSTER, "Filter.1.Name": "instance-id",
+                                                   "Filter.1.Value.1": AVAILABLE})["InstanceSet"]
     assert nodes[0]["InstanceRole"] == "Worker" and nodes[0]["InstanceName"] == "existing-kec-1"
     assert nodes[0]["KecInstancePara"]["ImageId"] == IMAGE
-    got = existed(signed, e, [AVAILABLE])
+    got = existed(kce_api, [AVAILABLE])
     assert (got[AVAILABLE]["Available"], got[AVAILABLE]["ClusterId"]) == (False, CLUSTER)
     # and again: already in a cluster
-    body = ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE])))
+    body = kce_api.ok("AddExistedInstances", add_existed([AVAILABLE]))
     assert body["InstanceSet"][0]["Reason"] == R_CLUSTER
 
 
-def test_add_existed_instances_then_delete_node_returns_it(emulator_server, signed):
-    e = emulator_server
-    ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE])))
-    res = ok(kce(signed, e, "DeleteClusterInstances", {"ClusterId": CLUSTER, "InstanceId.1": AVAILABLE}))
+def test_add_existed_instances_then_delete_node_returns_it(kce_api):
+    kce_api.ok("AddExistedInstances", add_existed([AVAILABLE]))
+    res = kce_api.ok("DeleteClusterInstances", {"ClusterId": CLUSTER, "InstanceId.1": AVAILABLE})
     assert res["InstanceSet"][0]["Return"] is True
-    got = existed(signed, e, [AVAILABLE])
+    got = existed(kce_api, [AVAILABLE])
     assert got[AVAILABLE]["Available"] is True          # Remove is the default for existing instances
     # Terminate explicitly destroys it
-    ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE])))
-    ok(kce(signed, e, "DeleteClusterInstances", {"ClusterId": CLUSTER, "InstanceId.1": AVAILABLE,
-                                                 "InstanceDeleteMode": "Terminate"}))
-    assert existed(signed, e, [AVAILABLE]) == {}
+    kce_api.ok("AddExistedInstances", add_existed([AVAILABLE]))
+    kce_api.ok("DeleteClusterInstances", {"ClusterId": CLUSTER, "InstanceId.1": AVAILABLE,
+                                          "InstanceDeleteMode": "Terminate"})
+    assert existed(kce_api, [AVAILABLE]) == {}
 
 
-def test_add_existed_instances_validation(emulator_server, signed):
-    e = emulator_server
-    error(kce(signed, e, "AddExistedInstances", {"ClusterId": CLUSTER}), 400, "MissingParameter",
-          "ExistedInstanceKecSet.N")
+def test_add_existed_instances_validation(kce_api):
+    kce_api.err("AddExistedInstances", {"ClusterId": CLUSTER}, 400, "MissingParameter",
+                "ExistedInstanceKecSet.N")
     # the table's spelling (erratum) is not the parameter
     params = add_existed([AVAILABLE])
     params = {k.replace("KecSet", "KeySet"): v for k, v in params.items()}
-    error(kce(signed, e, "AddExistedInstances", params), 400, "MissingParameter", "ExistedInstanceKecSet.N")
-    error(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE], role="Master_Etcd")), 400,
-          "InvalidParameterValue", "ExistedInstanceKecSet.1.NodeRole")
-    error(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE], image="nope")), 404, "ImageNotFound")
-    error(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE, AVAILABLE])), 400, "InvalidParameterValue",
-          "ExistedInstanceKecSet.1.KecPara.2")
-    error(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE], cid="nope")), 404, "ClusterNotFound")
-    error(kce(signed, e, "AddExistedInstances", {"ExistedInstanceKecSet.1.NodeRole": "Worker",
-                                                 "ExistedInstanceKecSet.1.KecPara.1": "{}"}),
-          400, "MissingParameter", "ClusterId")
+    kce_api.err("AddExistedInstances", params, 400, "MissingParameter", "ExistedInstanceKecSet.N")
+    kce_api.err("AddExistedInstances", add_existed([AVAILABLE], role="Master_Etcd"), 400,
+                "InvalidParameterValue", "ExistedInstanceKecSet.1.NodeRole")
+    kce_api.err("AddExistedInstances", add_existed([AVAILABLE], image="nope"), 404, "ImageNotFound")
+    kce_api.err("AddExistedInstances", add_existed([AVAILABLE, AVAILABLE]), 400, "InvalidParameterValue",
+                "ExistedInstanceKecSet.1.KecPara.2")
+    kce_api.err("AddExistedInstances", add_existed([AVAILABLE], cid="nope"), 404, "ClusterNotFound")
+    kce_api.err("AddExistedInstances", {"ExistedInstanceKecSet.1.NodeRole": "Worker",
+                                        "ExistedInstanceKecSet.1.KecPara.1": "{}"},
+                400, "MissingParameter", "ClusterId")
     for text in ("nope", "{}", json.dumps({"InstanceId": AVAILABLE}), json.dumps({"ImageId": IMAGE})):
         params = {"ClusterId": CLUSTER, "ExistedInstanceKecSet.1.NodeRole": "Worker",
                   "ExistedInstanceKecSet.1.KecPara.1": text}
-        error(kce(signed, e, "AddExistedInstances", params), 400, "InvalidParameterValue",
-              "ExistedInstanceKecSet.1.KecPara.1")
-    error(kce(signed, e, "AddExistedInstances", {"ClusterId": CLUSTER, "ExistedInstanceKecSet.1.NodeRole": "Worker"}),
-          400, "MissingParameter", "ExistedInstanceKecSet.1.KecPara.N")
+        kce_api.err("AddExistedInstances", params, 400, "InvalidParameterValue",
+                    "ExistedInstanceKecSet.1.KecPara.1")
+    kce_api.err("AddExistedInstances", {"ClusterId": CLUSTER, "ExistedInstanceKecSet.1.NodeRole": "Worker"},
+                400, "MissingParameter", "ExistedInstanceKecSet.1.KecPara.N")
     # DryRun: validated, nothing applied
-    error(kce(signed, e, "AddExistedInstances", dict(add_existed([AVAILABLE]), DryRun="true")), 412, "DryRunOperation")
-    assert existed(signed, e, [AVAILABLE])[AVAILABLE]["Available"] is True
+    kce_api.err("AddExistedInstances", dict(add_existed([AVAILABLE]), DryRun="true"), 412, "DryRunOperation")
+    assert existed(kce_api, [AVAILABLE])[AVAILABLE]["Available"] is True
 
 
 # -------------------------------------------------------------------------- DescribeEpcForCluster
 
-def test_describe_epc_for_cluster(emulator_server, signed):
-    e = emulator_server
-    body = ok(kce(signed, e, "DescribeEpcForCluster", {}))
+def test_describe_epc_for_cluster(kce_api):
+    body = kce_api.ok("DescribeEpcForCluster", {})
     ids = [i["InstanceId"] for i in body["InstanceSet"]]
     assert body["MaxResults"] == 20 and body["Marker"] == 0
     assert set(EPC_EXAMPLE3 + [EPC_FREE, EPC_OTHER_VPC]) == set(ids)      # free hosts with a container image
@@ -218,15 +193,14 @@ def test_describe_epc_for_cluster(emulator_server, signed):
     para = body["InstanceSet"][0]["EpcInstancePara"]
     assert para["Cpu"]["CoreCount"] == 32 and para["DiskSet"][0]["DiskType"] == "System"
     # for a cluster: only hosts of its VPC
-    body = ok(kce(signed, e, "DescribeEpcForCluster", {"ClusterId": EPC_CLUSTER}))
+    body = kce_api.ok("DescribeEpcForCluster", {"ClusterId": EPC_CLUSTER})
     assert EPC_OTHER_VPC not in [i["InstanceId"] for i in body["InstanceSet"]]
 
 
-def test_describe_epc_for_cluster_filters_and_ids(emulator_server, signed):
-    e = emulator_server
+def test_describe_epc_for_cluster_filters_and_ids(kce_api):
 
     def ids(params):
-        return [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", params))["InstanceSet"]]
+        return [i["InstanceId"] for i in kce_api.ok("DescribeEpcForCluster", params)["InstanceSet"]]
 
     assert ids({"Filter.1.Name": "host-name", "Filter.1.Value.1": "k8s_1"}) == [EPC_FREE]
     assert ids({"Filter.1.Name": "host-name", "Filter.1.Value.1": "k8s"}) == []           # exact match
@@ -234,49 +208,46 @@ def test_describe_epc_for_cluster_filters_and_ids(emulator_server, signed):
     assert ids({"Filter.1.Name": "subnet-id", "Filter.1.Value.1": "d9b2b914-1533-4299-563a36xxxxxx"}) == [EPC_OTHER_VPC]
     assert ids({"InstanceId.1": EPC_FREE, "InstanceId.2": EPC_WRONG_IMAGE, "InstanceId.3": "nope"}) == [EPC_FREE]
     assert len(ids({"MaxResults": 3})) == 3
-    error(kce(signed, e, "DescribeEpcForCluster", {"MaxResults": 51}), 400, "InvalidParameterValue", "MaxResults")
-    error(kce(signed, e, "DescribeEpcForCluster", {"Filter.1.Name": "instance-role", "Filter.1.Value.1": "x"}),
-          400, "InvalidParameterValue", "Filter.1.Name")
-    error(kce(signed, e, "DescribeEpcForCluster", {"ClusterId": "nope"}), 404, "ClusterNotFound")
+    kce_api.err("DescribeEpcForCluster", {"MaxResults": 51}, 400, "InvalidParameterValue", "MaxResults")
+    kce_api.err("DescribeEpcForCluster", {"Filter.1.Name": "instance-role", "Filter.1.Value.1": "x"},
+                400, "InvalidParameterValue", "Filter.1.Name")
+    kce_api.err("DescribeEpcForCluster", {"ClusterId": "nope"}, 404, "ClusterNotFound")
 
 
 # ------------------------------------------------------------------------- AddClusterEpcInstances
 
-def test_add_cluster_epc_instances(emulator_server, signed):
-    e = emulator_server
-    body = ok(kce(signed, e, "AddClusterEpcInstances", {
+def test_add_cluster_epc_instances(kce_api):
+    body = kce_api.ok("AddClusterEpcInstances", {
         "ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE, "InstanceId.2": EPC_WRONG_IMAGE,
-        "InstanceId.3": EPC_OTHER_VPC, "InstanceId.4": "nope"}))
+        "InstanceId.3": EPC_OTHER_VPC, "InstanceId.4": "nope"})
     assert body["InstanceSet"] == [{"InstanceId": EPC_FREE, "Return": True},
                                    {"InstanceId": EPC_WRONG_IMAGE, "Return": False},
                                    {"InstanceId": EPC_OTHER_VPC, "Return": False},
                                    {"InstanceId": "nope", "Return": False}]
-    nodes = ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": EPC_CLUSTER}))["InstanceSet"]
+    nodes = kce_api.ok("DescribeClusterInstance", {"ClusterId": EPC_CLUSTER})["InstanceSet"]
     added = [n for n in nodes if n["InstanceId"] == EPC_FREE][0]
     assert added["InstanceRole"] == "Worker" and "EpcInstancePara" in added
-    body = ok(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE}))
+    body = kce_api.ok("AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE})
     assert body["InstanceSet"][0]["Return"] is False                      # already in a cluster
     # removing it returns it to the free list
-    ok(kce(signed, e, "DeleteClusterInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
-                                                 "InstanceDeleteMode": "Terminate"}))
-    free = [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", {"MaxResults": 50}))["InstanceSet"]]
+    kce_api.ok("DeleteClusterInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
+                                          "InstanceDeleteMode": "Terminate"})
+    free = [i["InstanceId"] for i in kce_api.ok("DescribeEpcForCluster", {"MaxResults": 50})["InstanceSet"]]
     assert EPC_FREE in free
 
 
-def test_add_cluster_epc_instances_validation(emulator_server, signed):
-    e = emulator_server
-    error(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER}), 400, "MissingParameter", "InstanceId.N")
-    error(kce(signed, e, "AddClusterEpcInstances", {"InstanceId.1": EPC_FREE}), 400, "MissingParameter", "ClusterId")
-    error(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": "nope", "InstanceId.1": EPC_FREE}), 404,
-          "ClusterNotFound")
-    error(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
-                                                    "InstanceId.2": EPC_FREE}), 400, "InvalidParameterValue")
-    error(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
-                                                    "DryRun": "true"}), 412, "DryRunOperation")
+def test_add_cluster_epc_instances_validation(kce_api):
+    kce_api.err("AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER}, 400, "MissingParameter", "InstanceId.N")
+    kce_api.err("AddClusterEpcInstances", {"InstanceId.1": EPC_FREE}, 400, "MissingParameter", "ClusterId")
+    kce_api.err("AddClusterEpcInstances", {"ClusterId": "nope", "InstanceId.1": EPC_FREE}, 404,
+                "ClusterNotFound")
+    kce_api.err("AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
+                                           "InstanceId.2": EPC_FREE}, 400, "InvalidParameterValue")
+    kce_api.err("AddClusterEpcInstances", {"ClusterId": EPC_CLUSTER, "InstanceId.1": EPC_FREE,
+                                           "DryRun": "true"}, 412, "DryRunOperation")
 
 
-def test_epc_hosts_of_a_created_cluster_come_back_after_delete(emulator_server, signed):
-    e = emulator_server
+def test_epc_hosts_of_a_created_cluster_come_back_after_delete(kce_api):
     params = create_params(**{"InstanceSet.1.NodeRole": None, "InstanceSet.1.NodePara.1": None,
                               "InstanceSet.2.NodeRole": None, "InstanceSet.2.NodePara.1": None,
                               "ExistedInstanceEpcSet.1.NodeRole": "Master_Etcd",
@@ -284,18 +255,17 @@ def test_epc_hosts_of_a_created_cluster_come_back_after_delete(emulator_server, 
     for i in range(3):
         params["ExistedInstanceEpcSet.1.EpcPara.%d" % (i + 1)] = json.dumps({"InstanceId": EPC_EXAMPLE3[i]})
     params["ExistedInstanceEpcSet.2.EpcPara.1"] = json.dumps({"InstanceId": EPC_EXAMPLE3[3]})
-    cid = ok(kce(signed, e, "CreateCluster", params))["ClusterId"]
-    ok(kce(signed, e, "DeleteCluster", {"ClusterId": cid}))
-    free = [i["InstanceId"] for i in ok(kce(signed, e, "DescribeEpcForCluster", {"MaxResults": 50}))["InstanceSet"]]
+    cid = kce_api.ok("CreateCluster", params)["ClusterId"]
+    kce_api.ok("DeleteCluster", {"ClusterId": cid})
+    free = [i["InstanceId"] for i in kce_api.ok("DescribeEpcForCluster", {"MaxResults": 50})["InstanceSet"]]
     assert set(EPC_EXAMPLE3[:4]) <= set(free)
 
 
-def test_pod_cidr_room_limits_added_servers(emulator_server, signed):
-    e = emulator_server
+def test_pod_cidr_room_limits_added_servers(kce_api):
     # 10.80.0.0/22 with 256 pods per node holds 4 nodes: 3 masters + 1 worker leave no room
-    cid = ok(kce(signed, e, "CreateCluster", create_params(workers=1, PodCidr="10.80.0.0/22",
-                                                           MaxPodPerNode="256")))["ClusterId"]
-    body = ok(kce(signed, e, "AddExistedInstances", add_existed([AVAILABLE], cid=cid)))
+    cid = kce_api.ok("CreateCluster", create_params(workers=1, PodCidr="10.80.0.0/22",
+                                                    MaxPodPerNode="256"))["ClusterId"]
+    body = kce_api.ok("AddExistedInstances", add_existed([AVAILABLE], cid=cid))
     assert body["InstanceSet"][0]["Return"] is False and "PodCidr" in body["InstanceSet"][0]["Reason"]
-    body = ok(kce(signed, e, "AddClusterEpcInstances", {"ClusterId": cid, "InstanceId.1": EPC_FREE}))
+    body = kce_api.ok("AddClusterEpcInstances", {"ClusterId": cid, "InstanceId.1": EPC_FREE})
     assert body["InstanceSet"][0]["Return"] is False
