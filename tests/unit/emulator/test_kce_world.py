@@ -11,17 +11,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "dat
 from kce_examples import create_params, node_para  # noqa: E402
 
 
-def kce(signed, emu, action, params=None, method=None, **kw):
-    return signed(emu, action, params, method=method or ("POST" if action in ("CreateCluster", "AddClusterInstances")
-                                                         else "GET"), **kw)
-
-
-def ok(result):
-    st, body = result
-    assert st == 200, body
-    return body
-
-
 PRINTED_IDS = {
     "vpc": ["31e21dca-c92e-4b06-a8ce-xxxxx", "31e21dca-c92e-4b06-a8ce-xxxxxx"],
     "subnet": ["7e23b980-11c2-4bb0-9388-xxxxxxx", "7e23b980-11c2-4bb0-9388-xxxxxx",
@@ -92,11 +81,11 @@ def test_world_is_consistent():
     assert states[world.KEC_OTHER_VPC] == ("stopped", world.OTHER_VPC)
 
 
-def test_new_node_addresses_do_not_collide_with_the_world(emulator_server, signed):
+def test_new_node_addresses_do_not_collide_with_the_world(emulator_server, kce_api):
     e = emulator_server
-    cid = ok(kce(signed, e, "CreateCluster", create_params(workers=20)))["ClusterId"]
+    cid = kce_api.ok("CreateCluster", create_params(workers=20))["ClusterId"]
     new = [n["KecInstancePara"]["PrivateIpAddress"] for n in
-           ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": cid, "MaxResults": 50}))["InstanceSet"]]
+           kce_api.ok("DescribeClusterInstance", {"ClusterId": cid, "MaxResults": 50})["InstanceSet"]]
     taken = [k["PrivateIpAddress"] for k in e.region_store().list("kec") if k.get("_cluster") != cid]
     assert len(set(new)) == len(new) == 23 and not set(new) & set(taken)
 
@@ -144,34 +133,34 @@ def custom_world(tmp_path):
         e.stop()
 
 
-def test_world_file_replaces_the_default(custom_world, signed):
-    e = custom_world
-    body = ok(kce(signed, e, "DescribeCluster", {}))
+def test_world_file_replaces_the_default(custom_world, api_on):
+    api = api_on(custom_world, "kce")
+    body = api.ok("DescribeCluster", {})
     assert body["TotalCount"] == 0                                  # default Beijing world is gone
-    body = ok(kce(signed, e, "DescribeInstanceImage", {}, region="cn-shanghai-2"))
+    body = api.ok("DescribeInstanceImage", {}, region="cn-shanghai-2")
     assert [i["ImageId"] for i in body["ImageSet"]] == ["img-sh"]
     para = node_para(1, ImageId="img-sh", SubnetId="sn-sh", SecurityGroupId="sg-sh")
     params = create_params(VpcId="vpc-sh", ReserveSubnetId="sn-sh-end", **{
         "InstanceSet.1.NodePara.1": node_para(3, ImageId="img-sh", SubnetId="sn-sh", SecurityGroupId="sg-sh"),
         "InstanceSet.2.NodePara.1": para})
-    cid = ok(kce(signed, e, "CreateCluster", params, region="cn-shanghai-2"))["ClusterId"]
-    c = ok(kce(signed, e, "DescribeCluster", {"ClusterId": cid}, region="cn-shanghai-2"))["ClusterSet"][0]
+    cid = api.ok("CreateCluster", params, region="cn-shanghai-2")["ClusterId"]
+    c = api.ok("DescribeCluster", {"ClusterId": cid}, region="cn-shanghai-2")["ClusterSet"][0]
     assert c["VpcCidr"] == "192.168.0.0/16"
-    nodes = ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": cid}, region="cn-shanghai-2"))["InstanceSet"]
+    nodes = api.ok("DescribeClusterInstance", {"ClusterId": cid}, region="cn-shanghai-2")["InstanceSet"]
     assert all(n["KecInstancePara"]["AvailabilityZone"] == "cn-shanghai-2a" for n in nodes)
     assert all(n["KecInstancePara"]["PrivateIpAddress"].startswith("192.168.1.") for n in nodes)
     # a world KEC entry with only the required fields still answers completely
-    ok(kce(signed, e, "AddExistedInstances", {
+    api.ok("AddExistedInstances", {
         "ClusterId": cid, "ExistedInstanceKecSet.1.NodeRole": "Worker",
         "ExistedInstanceKecSet.1.KecPara.1": json.dumps({"InstanceId": "kec-sh", "ImageId": "img-sh"})},
-        region="cn-shanghai-2"))
-    nodes = ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": cid, "Filter.1.Name": "instance-id",
-                                                          "Filter.1.Value.1": "kec-sh"}, region="cn-shanghai-2"))
+        region="cn-shanghai-2")
+    nodes = api.ok("DescribeClusterInstance", {"ClusterId": cid, "Filter.1.Name": "instance-id",
+                                               "Filter.1.Value.1": "kec-sh"}, region="cn-shanghai-2")
     assert nodes["InstanceSet"][0]["KecInstancePara"]["InstanceConfigure"]["VCPU"] > 0
 
 
-def test_subnet_runs_out_of_addresses(custom_world, signed):
-    e = custom_world
+def test_subnet_runs_out_of_addresses(custom_world, api_on):
+    api = api_on(custom_world, "kce")
 
     def para(count):
         return node_para(count, ImageId="img-sh", SubnetId="sn-sh", SecurityGroupId="sg-sh")
@@ -180,14 +169,14 @@ def test_subnet_runs_out_of_addresses(custom_world, signed):
     made = 0
     st = 200
     while st == 200 and made < 400:
-        st, body = kce(signed, e, "CreateCluster", create_params(**dict(base, **{
+        st, body = api("CreateCluster", create_params(**dict(base, **{
             "InstanceSet.1.NodePara.1": para(3), "InstanceSet.2.NodePara.1": para(97)})), region="cn-shanghai-2")
         made += 100 if st == 200 else 0
     assert st == 400 and body["Error"]["Code"] == "InsufficientIpAddress", body
     assert made == 200          # 192.168.1.0/24: .4-.254 minus the world's .4
 
 
-def test_describe_work_stays_per_page_with_10000_nodes(emulator_server, signed):
+def test_describe_work_stays_per_page_with_10000_nodes(emulator_server, kce_api):
     """200 clusters x 50 nodes: DescribeCluster / DescribeClusterInstance touch O(page) node records,
     not O(account). Counted, not timed (bench/run.py scale prints the times)."""
     e = emulator_server
@@ -206,19 +195,19 @@ def test_describe_work_stays_per_page_with_10000_nodes(emulator_server, signed):
 
     probe = "79dac1a8-3387-4769-82a5-xxxxxx"
     for i in range(200):
-        ok(kce(signed, e, "CreateCluster", create_params(masters=3, workers=47, name="scale-%03d" % i)))
+        kce_api.ok("CreateCluster", create_params(masters=3, workers=47, name="scale-%03d" % i))
     assert e.region_store().count("node") >= 10000
-    body = ok(kce(signed, e, "DescribeCluster", {"MaxResults": 20, "Marker": 190}))
+    body = kce_api.ok("DescribeCluster", {"MaxResults": 20, "Marker": 190})
     assert body["TotalCount"] == 207 and all(c["NodeNum"] == 47 for c in body["ClusterSet"][-5:])
-    probe_nodes = len(ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": probe, "MaxResults": 50}))["InstanceSet"])
+    probe_nodes = len(kce_api.ok("DescribeClusterInstance", {"ClusterId": probe, "MaxResults": 50})["InstanceSet"])
 
     for name in ("get", "list", "ids"):
         setattr(db, name, counting(name))
     try:
-        ok(kce(signed, e, "DescribeCluster", {"MaxResults": 20}))
+        kce_api.ok("DescribeCluster", {"MaxResults": 20})
         per_describe_cluster = touched["node"]
         touched["node"] = 0
-        ok(kce(signed, e, "DescribeClusterInstance", {"ClusterId": probe}))
+        kce_api.ok("DescribeClusterInstance", {"ClusterId": probe})
         per_describe_instance = touched["node"]
     finally:
         for name in ("get", "list", "ids"):
@@ -228,7 +217,7 @@ def test_describe_work_stays_per_page_with_10000_nodes(emulator_server, signed):
     assert per_describe_instance <= 3 * probe_nodes, (per_describe_instance, probe_nodes)
 
 
-def test_state_file_survives_a_restart(tmp_path, signed):
+def test_state_file_survives_a_restart(tmp_path, api_on):
     """Clusters, nodes and pending deletions persist in --state; new ids never reuse persisted ones."""
     from emulator.server import Emulator
 
@@ -236,20 +225,22 @@ def test_state_file_survives_a_restart(tmp_path, signed):
     first = Emulator(lifecycle_seconds=0, state=path)
     first.start(host="127.0.0.1", port=0)
     try:
-        a = ok(kce(signed, first, "CreateCluster", create_params(name="before")))["ClusterId"]
-        ok(kce(signed, first, "DeleteCluster", {"ClusterId": "c4d64fa0-0ee2-409a-b003-xxxxxx"}))
+        first_api = api_on(first, "kce")
+        a = first_api.ok("CreateCluster", create_params(name="before"))["ClusterId"]
+        first_api.ok("DeleteCluster", {"ClusterId": "c4d64fa0-0ee2-409a-b003-xxxxxx"})
     finally:
         first.stop()
     second = Emulator(lifecycle_seconds=0, state=path)       # the same seeded rng as the first
     second.start(host="127.0.0.1", port=0)
     try:
-        b = ok(kce(signed, second, "CreateCluster", create_params(name="after")))["ClusterId"]
+        second_api = api_on(second, "kce")
+        b = second_api.ok("CreateCluster", create_params(name="after"))["ClusterId"]
         assert a != b
         names = {c["ClusterId"]: c["ClusterName"] for c in
-                 ok(kce(signed, second, "DescribeCluster", {"MaxResults": 20}))["ClusterSet"]}
+                 second_api.ok("DescribeCluster", {"MaxResults": 20})["ClusterSet"]}
         assert names[a] == "before" and names[b] == "after"
         assert "c4d64fa0-0ee2-409a-b003-xxxxxx" not in names
-        nodes = ok(kce(signed, second, "DescribeClusterInstance", {"ClusterId": a}))["InstanceSet"]
+        nodes = second_api.ok("DescribeClusterInstance", {"ClusterId": a})["InstanceSet"]
         assert len(nodes) == 5
     finally:
         second.stop()
