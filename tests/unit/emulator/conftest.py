@@ -243,3 +243,20 @@ def slow_emulator():
         yield e
     finally:
         e.stop()
+
+
+ONE = {"access_key": "AKLTONE00000000000000000", "secret_key": "one"}
+TWO = {"access_key": "AKLTTWO00000000000000000", "secret_key": "two"}
+
+
+@pytest.fixture
+def two_accounts(api_on):
+    """A fresh emulator with the accounts ONE and TWO: two_accounts(service, **who) -> (Api as ONE, Api as TWO)."""
+    from emulator.server import Emulator
+
+    e = Emulator(accounts={ONE["access_key"]: ONE["secret_key"], TWO["access_key"]: TWO["secret_key"]})
+    e.start()
+    try:
+        yield lambda name, **who: (api_on(e, name, **dict(ONE, **who)), api_on(e, name, **dict(TWO, **who)))
+    finally:
+        e.stop()

@@ -6,7 +6,6 @@ import json
 import pytest
 
 from emulator import world
-from emulator.server import Emulator
 
 
 def base(**extra):
@@ -456,23 +455,17 @@ def test_delete_validation(kci_api):
 
 # ------------------------------------------------------------------------------------- isolation
 
-def test_accounts_and_regions_are_isolated(api_on):
-    emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
-    emu.start()
-    try:
-        one = api_on(emu, "kci", access_key="AKLTONE00000000000000000", secret_key="one")
-        two = api_on(emu, "kci", access_key="AKLTTWO00000000000000000", secret_key="two")
-        gid = one.ok("CreateContainerGroup", base())["ContainerGroupId"]
-        assert two.ok("DescribeContainerGroup")["TotalCount"] == 0
-        assert two.ok("DescribeContainerGroup", {"ContainerGroupId.1": gid})["TotalCount"] == 0
-        two.err("DeleteContainerGroup", {"ContainerGroupId": gid}, 404, "ContainerGroupNotFound")
-        two.err("DescribeContainerLog", {"ContainerGroupId": gid, "ContainerName": "nginx"}, 404,
-                "ContainerGroupNotFound")
-        two.ok("CreateContainerGroup", base())                                # same name, other account
-        assert one.ok("DescribeContainerGroup", region="cn-shanghai-2")["TotalCount"] == 0
-        assert one.ok("DescribeContainerGroup")["TotalCount"] == 1
-    finally:
-        emu.stop()
+def test_accounts_and_regions_are_isolated(two_accounts):
+    one, two = two_accounts("kci")
+    gid = one.ok("CreateContainerGroup", base())["ContainerGroupId"]
+    assert two.ok("DescribeContainerGroup")["TotalCount"] == 0
+    assert two.ok("DescribeContainerGroup", {"ContainerGroupId.1": gid})["TotalCount"] == 0
+    two.err("DeleteContainerGroup", {"ContainerGroupId": gid}, 404, "ContainerGroupNotFound")
+    two.err("DescribeContainerLog", {"ContainerGroupId": gid, "ContainerName": "nginx"}, 404,
+            "ContainerGroupNotFound")
+    two.ok("CreateContainerGroup", base())                                # same name, other account
+    assert one.ok("DescribeContainerGroup", region="cn-shanghai-2")["TotalCount"] == 0
+    assert one.ok("DescribeContainerGroup")["TotalCount"] == 1
 
 
 def test_ips_never_collide_with_world_instances(kci_api):

@@ -192,20 +192,14 @@ def test_container_group_uses_image_cache(slow):
     assert "SuccessfulHitImageCache" not in [e["Reason"] for e in events]
 
 
-def test_accounts_isolated(api_on):
-    emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
-    emu.start()
-    try:
-        one = api_on(emu, "kci", access_key="AKLTONE00000000000000000", secret_key="one")
-        two = api_on(emu, "kci", access_key="AKLTTWO00000000000000000", secret_key="two")
-        cid = one.ok("CreateImageCache", cache_params())["ImageCacheId"]
-        assert two.ok("DescribeImageCache")["TotalCount"] == 0
-        assert cache(two, cid) is None
-        two.err("DeleteImageCache", {"ImageCacheId": cid}, 404, "ImageCacheNotFound")
-        two.ok("CreateImageCache", cache_params())                   # same name in another account
-        assert one.ok("DescribeImageCache", region="cn-shanghai-2")["TotalCount"] == 0
-    finally:
-        emu.stop()
+def test_accounts_isolated(two_accounts):
+    one, two = two_accounts("kci")
+    cid = one.ok("CreateImageCache", cache_params())["ImageCacheId"]
+    assert two.ok("DescribeImageCache")["TotalCount"] == 0
+    assert cache(two, cid) is None
+    two.err("DeleteImageCache", {"ImageCacheId": cid}, 404, "ImageCacheNotFound")
+    two.ok("CreateImageCache", cache_params())                   # same name in another account
+    assert one.ok("DescribeImageCache", region="cn-shanghai-2")["TotalCount"] == 0
 
 
 def _cache_id_after_restart(path, api_on, delete_first):

@@ -85,21 +85,14 @@ def test_register_dry_run_registers_nothing(api):
     assert (status, body["Error"]["Code"]) == (400, "AccountNotRegistered")
 
 
-def test_accounts_register_separately(api_on):
-    from emulator.server import Emulator
-    emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
-    emu.start()
-    try:
-        one = api_on(emu, "kcr", access_key="AKLTONE00000000000000000", secret_key="one", method="POST")
-        two = api_on(emu, "kcr", access_key="AKLTTWO00000000000000000", secret_key="two", method="POST")
-        assert one("RegisterRepositoryAccount", {"Password": "First-pass1"})[0] == 200
-        status, body = two("ModifyPassword", {"Password": "Second-pass2"})
-        assert (status, body["Error"]["Code"]) == (400, "AccountNotRegistered")
-        assert two("RegisterRepositoryAccount", {"Password": "Second-pass2"})[0] == 200
-        assert kcr.verify_password(emu.account_store("AKLTONE00000000000000000"), "First-pass1")
-        assert kcr.verify_password(emu.account_store("AKLTTWO00000000000000000"), "Second-pass2")
-    finally:
-        emu.stop()
+def test_accounts_register_separately(two_accounts):
+    one, two = two_accounts("kcr", method="POST")
+    assert one("RegisterRepositoryAccount", {"Password": "First-pass1"})[0] == 200
+    status, body = two("ModifyPassword", {"Password": "Second-pass2"})
+    assert (status, body["Error"]["Code"]) == (400, "AccountNotRegistered")
+    assert two("RegisterRepositoryAccount", {"Password": "Second-pass2"})[0] == 200
+    assert kcr.verify_password(one.emu.account_store("AKLTONE00000000000000000"), "First-pass1")
+    assert kcr.verify_password(one.emu.account_store("AKLTTWO00000000000000000"), "Second-pass2")
 
 
 def test_password_not_in_the_log_file(tmp_path, api_on):

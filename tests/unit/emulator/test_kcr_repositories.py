@@ -2,7 +2,6 @@
 import pytest
 
 from emulator import kcr, kcr_world
-from emulator.server import Emulator
 
 
 @pytest.fixture
@@ -230,25 +229,19 @@ def test_favourite_validation(kcr_api):
     kcr_api.ok("AddFavor", {"RepoName": "redis", "RepoType": "DOCKER HUB"})
 
 
-def test_favourites_and_tags_are_per_account(api_on):
-    emu = Emulator(accounts={"AKLTONE00000000000000000": "one", "AKLTTWO00000000000000000": "two"})
-    emu.start()
-    try:
-        one = api_on(emu, "kcr", access_key="AKLTONE00000000000000000", secret_key="one")
-        two = api_on(emu, "kcr", access_key="AKLTTWO00000000000000000", secret_key="two")
-        assert one("AddFavor", {"RepoName": "ksyun/nginx", "RepoType": "KSYUN HUB"})[0] == 200
-        assert two("GetFavor", {})[1]["TotalCount"] == 0
-        body = two("DescribePublicRepository", {"RepoName.1": "ksyun/nginx"})[1]
-        assert body["RepoSet"][0]["FavorCount"] == 0
-        assert two("DeleteFavor", {"RepoName": "ksyun/nginx"})[0] == 404
-        assert one("CreateRepoNamespace", {"Namespace": "one-ns", "Public": "true"})[0] == 200
-        assert one("CreateRepository", {"RepoName": "one-ns/app"})[0] == 200
-        kcr.push_tag(emu.account_store("AKLTONE00000000000000000"), "one-ns/app", "v1")
-        assert two("DescribeTag", {"RepoName": "one-ns/app"})[0] == 404
-        assert two("DescribeTag", {})[1]["TotalCount"] == 0
-        assert two("DeleteTags", {"RepoName": "one-ns/app", "Tag.1": "v1"})[0] == 404
-        status, body = two("AddFavor", {"RepoName": "one-ns/app", "RepoType": "KSYUN HUB"})
-        assert (status, body["Error"]["Code"]) == (404, "RepositoryNotFound")
-        assert one("DescribeTag", {"RepoName": "one-ns/app"})[1]["TotalCount"] == 1
-    finally:
-        emu.stop()
+def test_favourites_and_tags_are_per_account(two_accounts):
+    one, two = two_accounts("kcr")
+    assert one("AddFavor", {"RepoName": "ksyun/nginx", "RepoType": "KSYUN HUB"})[0] == 200
+    assert two("GetFavor", {})[1]["TotalCount"] == 0
+    body = two("DescribePublicRepository", {"RepoName.1": "ksyun/nginx"})[1]
+    assert body["RepoSet"][0]["FavorCount"] == 0
+    assert two("DeleteFavor", {"RepoName": "ksyun/nginx"})[0] == 404
+    assert one("CreateRepoNamespace", {"Namespace": "one-ns", "Public": "true"})[0] == 200
+    assert one("CreateRepository", {"RepoName": "one-ns/app"})[0] == 200
+    kcr.push_tag(one.emu.account_store("AKLTONE00000000000000000"), "one-ns/app", "v1")
+    assert two("DescribeTag", {"RepoName": "one-ns/app"})[0] == 404
+    assert two("DescribeTag", {})[1]["TotalCount"] == 0
+    assert two("DeleteTags", {"RepoName": "one-ns/app", "Tag.1": "v1"})[0] == 404
+    status, body = two("AddFavor", {"RepoName": "one-ns/app", "RepoType": "KSYUN HUB"})
+    assert (status, body["Error"]["Code"]) == (404, "RepositoryNotFound")
+    assert one("DescribeTag", {"RepoName": "one-ns/app"})[1]["TotalCount"] == 1
