@@ -8,22 +8,9 @@ under each id a later example asks for (through the emulator's store, as the adm
 Every answer must carry every field of the printed answer and of the response table, typed as
 documented.
 """
-import importlib.util
-import os
+from test_kcr_examples import check_like, check_types, load_data, parse_query
 
-from test_kcr_examples import check_like, check_types, parse_query
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, "data", name + ".py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-EX = _load("kci_examples")
+EX = load_data("kci_examples")
 
 
 def _file_under(emu, kind, ident, printed_id, key):

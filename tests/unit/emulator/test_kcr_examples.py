@@ -17,14 +17,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KCR = {"service": "kce", "version": "2018-03-14"}
 
 
-def _load(name):
+def load_data(name):
+    """The module tests/unit/emulator/data/<name>.py."""
     spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, "data", name + ".py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
 
 
-EX = _load("kcr_examples")
+EX = load_data("kcr_examples")
 
 
 def parse_query(query, placeholders=None):
