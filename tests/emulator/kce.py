@@ -645,25 +645,37 @@ def _node_para(req, text, pname, vpc_canon):
             "name": name, "suffix": suffix, "host": host, "project": str(o.get("ProjectId", "0"))}
 
 
+def _node_role(g, seen, worker_only=False):
+    """(NodeRole, its parameter name) of a set; a role at most once per request (`seen`: role -> parameter)."""
+    rname = _name(g, "NodeRole")
+    role = g.str("NodeRole", required=True)
+    if role == "Master_Etc":                      # erratum in CreateCluster example 1
+        role = "Master_Etcd"
+    if role not in ROLES:
+        raise invalid(rname, "NodeRole must be one of %s." % ", ".join(ROLES))
+    if worker_only and role != "Worker":
+        raise invalid(rname, "Only Worker nodes can be added.")
+    if role in seen:
+        raise invalid(rname, "The role %s is already defined by %s." % (role, seen[role]))
+    seen[role] = rname
+    return role, rname
+
+
+def _paras(g, key):
+    """The set's `key`.N entries; at least one is required."""
+    paras = _entries(g, key)
+    if not paras:
+        raise missing(_name(g, key + ".N"))
+    return paras
+
+
 def _instance_set(req, p, vpc_canon, worker_only):
     """Parse InstanceSet.N (NodeRole + NodePara.N); returns [(role, role param name, [spec])]."""
     out = []
     seen = {}
     for g in p.groups("InstanceSet"):
-        rname = _name(g, "NodeRole")
-        role = g.str("NodeRole", required=True)
-        if role == "Master_Etc":                      # erratum in CreateCluster example 1
-            role = "Master_Etcd"
-        if role not in ROLES:
-            raise invalid(rname, "NodeRole must be one of %s." % ", ".join(ROLES))
-        if worker_only and role != "Worker":
-            raise invalid(rname, "Only Worker nodes can be added.")
-        if role in seen:
-            raise invalid(rname, "The role %s is already defined by %s." % (role, seen[role]))
-        seen[role] = rname
-        paras = _entries(g, "NodePara")
-        if not paras:
-            raise missing(_name(g, "NodePara.N"))
+        role, rname = _node_role(g, seen, worker_only)
+        paras = _paras(g, "NodePara")
         specs = [_node_para(req, text, pname, vpc_canon) for dummy, pname, text in paras]
         out.append((role, rname, specs))
     return out
@@ -803,18 +815,8 @@ def create_cluster(req):
     epc_sets = []
     seen_roles, seen_epc = {}, set()
     for g in p.groups("ExistedInstanceEpcSet"):
-        rname = _name(g, "NodeRole")
-        role = g.str("NodeRole", required=True)
-        if role == "Master_Etc":
-            role = "Master_Etcd"
-        if role not in ROLES:
-            raise invalid(rname, "NodeRole must be one of %s." % ", ".join(ROLES))
-        if role in seen_roles:
-            raise invalid(rname, "The role %s is already defined by %s." % (role, seen_roles[role]))
-        seen_roles[role] = rname
-        paras = _entries(g, "EpcPara")
-        if not paras:
-            raise missing(_name(g, "EpcPara.N"))
+        role, rname = _node_role(g, seen_roles)
+        paras = _paras(g, "EpcPara")
         hosts = []
         for dummy, pname, text in paras:
             o = _json_object(text, pname)
@@ -1277,9 +1279,7 @@ def add_existed_instances(req):
         role = g.str("NodeRole", required=True)
         if role != "Worker":
             raise invalid(rname, "NodeRole must be Worker.")
-        paras = _entries(g, "KecPara")
-        if not paras:
-            raise missing(_name(g, "KecPara.N"))
+        paras = _paras(g, "KecPara")
         for dummy, pname, text in paras:
             o = _json_object(text, pname)
             iid = _str_field(o, "InstanceId", pname, required=True, max_len=64)
