@@ -150,12 +150,33 @@ def test_cluster_search_wins_over_the_name_for_the_api(monkeypatch):
     assert seen == {"search": "pro"}
 
 
+def _documentation(module):
+    """The module's DOCUMENTATION with its ksyun.cloud doc fragments merged into it."""
+    import importlib
+    import yaml
+
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    for ref in doc.pop("extends_documentation_fragment"):
+        assert ref.startswith("ksyun.cloud."), ref
+        name, _dot, variant = ref[len("ksyun.cloud."):].partition(".")
+        fragments = importlib.import_module("ansible_collections.ksyun.cloud.plugins.doc_fragments." + name)
+        fragment = yaml.safe_load(getattr(fragments.ModuleDocFragment, (variant or "documentation").upper()))
+        for section, entries in fragment.items():
+            if isinstance(entries, dict):
+                doc.setdefault(section, {}).update(entries)
+            else:  # notes, requirements, seealso: lists
+                doc[section] = list(doc.get(section) or []) + list(entries)
+    return doc
+
+
 def test_every_module_documents_its_options_and_attributes():
     import yaml
     for module in (kce_cluster_info, kce_epc_info, kce_existed_instance_info, kce_instance_image_info,
                    kce_node_info, kci_container_group_info, kci_image_cache_info, kcr_favorite_info,
                    kcr_namespace_info, kcr_repository_info, kcr_tag_info):
-        doc = yaml.safe_load(module.DOCUMENTATION)
+        doc = _documentation(module)
+        assert doc["attributes"]["diff_mode"]["support"] == "none"
+        assert "api_calls" not in doc["options"] and doc["options"]["secret_key"]["type"] == "str"
         assert doc["attributes"]["check_mode"]["support"] == "full"
         assert doc["attributes"]["action_group"]["membership"] == ["ksyun.cloud.ksyun"]
         assert doc["version_added"] == "0.1.0"
