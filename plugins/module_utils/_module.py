@@ -85,6 +85,21 @@ def snake(obj):
     return obj
 
 
+def filters_from(params, mapping):
+    """``{documented filter name: values}`` for ``flatten_filters`` from ``{option: filter name}``.
+
+    An unset or empty option gives None (no Filter.N is sent); a boolean option gives
+    ``["true"]``/``["false"]``, the spelling the API documents.
+    """
+    filters = {}
+    for option, name in mapping.items():
+        value = params.get(option)
+        if isinstance(value, bool):
+            value = ["true" if value else "false"]
+        filters[name] = value or None
+    return filters
+
+
 def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.monotonic, interval=5.0):
     """Poll `fetch()` until `ready(state)`; returns that last state.
 

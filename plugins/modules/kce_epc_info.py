@@ -138,7 +138,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
@@ -153,15 +153,11 @@ ARGUMENT_SPEC = dict(
 FILTERS = {"vpc_id": "vpc-id", "subnet_id": "subnet-id", "host_name": "host-name"}
 
 
-def build_filters(params):
-    return dict((name, params[option] or None) for option, name in FILTERS.items())
-
-
 def describe(m):
     p = m.params
     return kce.describe_epc_for_cluster(
         m.client, cluster_id=p["cluster_id"] or None, instance_ids=p["instance_ids"] or None,
-        filters=build_filters(p))
+        filters=filters_from(p, FILTERS))
 
 
 def main():

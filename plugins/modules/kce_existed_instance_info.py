@@ -142,7 +142,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
@@ -165,15 +165,11 @@ FILTERS = {
 }
 
 
-def build_filters(params):
-    return dict((name, params[option] or None) for option, name in FILTERS.items())
-
-
 def describe(m):
     p = m.params
     instances = kce.describe_existed_instances(
         m.client, cluster_id=p["cluster_id"] or None, instance_ids=p["instance_ids"] or None,
-        search=p["search"] or None, filters=build_filters(p))
+        search=p["search"] or None, filters=filters_from(p, FILTERS))
     if p["available"] is not None:
         instances = [i for i in instances if bool(i.get("Available")) is p["available"]]
     return instances

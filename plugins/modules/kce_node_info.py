@@ -193,7 +193,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
@@ -204,15 +204,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def build_filters(params):
-    """The documented Filter.N of DescribeClusterInstance (instance-role) from the options."""
-    return {"instance-role": params["roles"] or None}
+# option -> documented filter name of DescribeClusterInstance
+FILTERS = {"roles": "instance-role"}
 
 
 def describe(m):
     return kce.describe_cluster_instances(
         m.client, m.params["cluster_id"], instance_ids=m.params["instance_ids"] or None,
-        search=m.params["search"] or None, filters=build_filters(m.params))
+        search=m.params["search"] or None, filters=filters_from(m.params, FILTERS))
 
 
 def main():

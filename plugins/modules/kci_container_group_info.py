@@ -268,7 +268,7 @@ api_calls:
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 MAX_LOG_TAIL = 1000
@@ -294,10 +294,6 @@ FILTERS = {
 }
 
 
-def build_filters(params):
-    return dict((name, params[option] or None) for option, name in FILTERS.items())
-
-
 def check_options(params):
     """A message for out-of-range options, or None."""
     if not 1 <= params["log_tail"] <= MAX_LOG_TAIL:
@@ -317,7 +313,7 @@ class ContainerGroupInfo:
         p = self.params
         return kci.describe_container_groups(
             self.m.client, ids=p["ids"] or None, search=p["search"] or None,
-            filters=build_filters(p), project_ids=p["project_ids"] or None)
+            filters=filters_from(p, FILTERS), project_ids=p["project_ids"] or None)
 
     def add_logs(self, groups):
         """Put each container's log tail in its (snake_case) dict under `log`."""

@@ -105,7 +105,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
@@ -114,17 +114,14 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def build_filters(params):
-    """The documented Filter.N of DescribeRepoNamespace (public) from the options."""
-    if params["public"] is None:
-        return {}
-    return {"public": ["true" if params["public"] else "false"]}
+# option -> documented filter name of DescribeRepoNamespace
+FILTERS = {"public": "public"}
 
 
 def describe(m):
     result = {}
     name = m.params["name"]
-    namespaces = kcr.describe_namespaces(m.client, namespace=name, filters=build_filters(m.params))
+    namespaces = kcr.describe_namespaces(m.client, namespace=name, filters=filters_from(m.params, FILTERS))
     if name is not None:
         # the API's Namespace parameter may match more loosely than the exact name asked for
         namespaces = [n for n in namespaces if n.get("Namespace") == name]

@@ -118,7 +118,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
@@ -129,12 +129,8 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def build_filters(params):
-    """The documented Filter.N (namespace, and public for the account's own repositories)."""
-    filters = {"namespace": params["namespace"] or None}
-    if params["public"] is not None:
-        filters["public"] = ["true" if params["public"] else "false"]
-    return filters
+# option -> documented filter name of DescribeRepository / DescribePublicRepository
+FILTERS = {"namespace": "namespace", "public": "public"}
 
 
 def check_options(params):
@@ -150,7 +146,7 @@ def check_options(params):
 def describe(m):
     p = m.params
     describe_fn = kcr.describe_public_repositories if p["public_catalog"] else kcr.describe_repositories
-    return describe_fn(m.client, repo_names=p["names"] or None, filters=build_filters(p))
+    return describe_fn(m.client, repo_names=p["names"] or None, filters=filters_from(p, FILTERS))
 
 
 def main():

@@ -114,13 +114,17 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
 ARGUMENT_SPEC = dict(
     repository=dict(type="str", required=True, aliases=["repo_name"]),
     tags=dict(type="list", elements="str"),
 )
+
+
+# option -> documented filter name of DescribeTag
+FILTERS = {"tags": "tag"}
 
 
 def check_repository(name):
@@ -132,7 +136,7 @@ def check_repository(name):
 
 
 def describe(m):
-    return kcr.describe_tags(m.client, m.params["repository"], filters={"tag": m.params["tags"] or None})
+    return kcr.describe_tags(m.client, m.params["repository"], filters=filters_from(m.params, FILTERS))
 
 
 def main():

@@ -4,6 +4,8 @@ The modules' API behaviour is covered by their integration targets against the e
 """
 import pytest
 
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import filters_from
+
 from ansible_collections.ksyun.cloud.plugins.modules import (
     kce_cluster_info,
     kce_epc_info,
@@ -30,18 +32,18 @@ def _params(spec, **given):
 
 def test_node_filters_map_roles_to_instance_role():
     params = _params(kce_node_info.ARGUMENT_SPEC, cluster_id="c", roles=["Worker", "Master_Etcd"])
-    assert kce_node_info.build_filters(params) == {"instance-role": ["Worker", "Master_Etcd"]}
+    assert filters_from(params, kce_node_info.FILTERS) == {"instance-role": ["Worker", "Master_Etcd"]}
 
 
 def test_node_filters_empty_roles_send_nothing():
     params = _params(kce_node_info.ARGUMENT_SPEC, cluster_id="c", roles=[])
-    assert kce_node_info.build_filters(params) == {"instance-role": None}
+    assert filters_from(params, kce_node_info.FILTERS) == {"instance-role": None}
 
 
 def test_existed_instance_filters_use_the_documented_names():
     params = _params(kce_existed_instance_info.ARGUMENT_SPEC, vpc_id=["v"], subnet_id=["s1", "s2"],
                      availability_zone=["cn-beijing-6a"], instance_state=["stopped"])
-    assert kce_existed_instance_info.build_filters(params) == {
+    assert filters_from(params, kce_existed_instance_info.FILTERS) == {
         "vpc-id": ["v"],
         "subnet-id": ["s1", "s2"],
         "availability-zone.name": ["cn-beijing-6a"],
@@ -51,24 +53,29 @@ def test_existed_instance_filters_use_the_documented_names():
 
 def test_epc_filters_use_the_documented_names():
     params = _params(kce_epc_info.ARGUMENT_SPEC, host_name=["k8s_1"])
-    assert kce_epc_info.build_filters(params) == {"vpc-id": None, "subnet-id": None, "host-name": ["k8s_1"]}
+    assert filters_from(params, kce_epc_info.FILTERS) == {"vpc-id": None, "subnet-id": None, "host-name": ["k8s_1"]}
 
 
 def test_container_group_filters_use_the_documented_names():
     params = _params(kci_container_group_info.ARGUMENT_SPEC, subnet_id=["s"], status=["Failed"])
-    assert kci_container_group_info.build_filters(params) == {
+    assert filters_from(params, kci_container_group_info.FILTERS) == {
         "subnet-id": ["s"], "vpc-id": None, "availability-zone.name": None, "status": ["Failed"]}
 
 
-@pytest.mark.parametrize("public, expected", [(None, {}), (True, {"public": ["true"]}), (False, {"public": ["false"]})])
+@pytest.mark.parametrize("public, expected", [(None, {"public": None}), (True, {"public": ["true"]}), (False, {"public": ["false"]})])
 def test_namespace_public_filter(public, expected):
     params = _params(kcr_namespace_info.ARGUMENT_SPEC, public=public)
-    assert kcr_namespace_info.build_filters(params) == expected
+    assert filters_from(params, kcr_namespace_info.FILTERS) == expected
 
 
 def test_repository_filters():
     params = _params(kcr_repository_info.ARGUMENT_SPEC, namespace=["a", "b"], public=False)
-    assert kcr_repository_info.build_filters(params) == {"namespace": ["a", "b"], "public": ["false"]}
+    assert filters_from(params, kcr_repository_info.FILTERS) == {"namespace": ["a", "b"], "public": ["false"]}
+
+
+def test_tag_filter():
+    params = _params(kcr_tag_info.ARGUMENT_SPEC, repository="ns/r", tags=["v1"])
+    assert filters_from(params, kcr_tag_info.FILTERS) == {"tag": ["v1"]}
 
 
 # ----------------------------------------------------------------------------------- checks
