@@ -5,6 +5,7 @@ Standard library only; never imports anything from `plugins/` or ansible.
 import json as _json
 import math
 import re
+import uuid
 
 # ------------------------------------------------------------------------------------------ errors
 
@@ -513,3 +514,16 @@ class Request(object):
         if self._others is None:
             return []
         return list(self._others())
+
+
+def new_id(rng, store, *kinds):
+    """A uuid-shaped id from the emulator's seeded rng, unused by every kind in `kinds` of `store`."""
+    while True:
+        ident = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        if all(store.get(kind, ident) is None for kind in kinds):
+            return ident
+
+
+def new_mac(rng):
+    """A MAC address in the OpenStack-style prefix the documents' examples print."""
+    return "fa:16:3e:%02x:%02x:%02x" % (rng.randrange(256), rng.randrange(256), rng.randrange(256))

@@ -78,9 +78,8 @@ import hashlib
 import ipaddress
 import json
 import re
-import uuid
 
-from .core import ApiError, action, conflict, invalid, missing, not_found, paginate, stage
+from .core import ApiError, action, conflict, invalid, missing, new_id, new_mac, not_found, paginate, stage
 
 SERVICE = "kce"
 VERSION = "2019-08-06"
@@ -116,22 +115,6 @@ GONE_STAGES = ["deleting", None]
 
 
 # ----------------------------------------------------------------------------------- utilities
-
-def _uuid(req):
-    return str(uuid.UUID(int=req.rng.getrandbits(128), version=4))
-
-
-def _fresh_id(req, *kinds):
-    """A new id unused in `kinds` (the seeded rng restarts with the process; a --state file does not)."""
-    while True:
-        ident = _uuid(req)
-        if all(req.store.get(kind, ident) is None for kind in kinds):
-            return ident
-
-
-def _mac(req):
-    return "fa:16:3e:%02x:%02x:%02x" % (req.rng.randrange(256), req.rng.randrange(256), req.rng.randrange(256))
-
 
 def _fmt8(ts):
     """ClusterSet times: 2019-09-10T10:56:13+08:00."""
@@ -720,7 +703,7 @@ def _make_kec_nodes(req, cid, role, spec, index_base, now):
     """Create spec['count'] KEC instances + nodes for `role`; returns [(id, name)]."""
     made = []
     for i in range(spec["count"]):
-        iid = _fresh_id(req, "kec", "node", "epc")
+        iid = new_id(req.rng, req.store, "kec", "node", "epc")
         if spec["name"]:
             if spec["suffix"] is not None:
                 name = "%s-%d" % (spec["name"], spec["suffix"] + i)
@@ -741,7 +724,7 @@ def _make_kec_nodes(req, cid, role, spec, index_base, now):
                                   "DataDiskGb": spec["data_disk"], "RootDiskGb": 20,
                                   "DataDiskType": "SSD"},
             "SystemDisk": {"DiskType": "Local_SSD", "DiskSize": 20},
-            "NetworkInterfaceId": _uuid(req), "MacAddress": _mac(req), "SecurityGroupIds": [spec["sg"]],
+            "NetworkInterfaceId": new_id(req.rng, req.store), "MacAddress": new_mac(req.rng), "SecurityGroupIds": [spec["sg"]],
             "CreateTime": _fmtz(now), "_cluster": cid,
         }
         if spec["host"] is not None:
@@ -847,7 +830,7 @@ def create_cluster(req):
     _pod_room(pod_net, max_pods, sum(count for count, dummy in counts.values()), "PodCidr")
 
     now = req.now()
-    cid = _fresh_id(req, "cluster")
+    cid = new_id(req.rng, req.store, "cluster")
     fail = bool(req.fail_next("cluster"))
     req.store.put("cluster", cid, {
         "ClusterId": cid, "ClusterName": name, "ClusterDesc": desc or "",

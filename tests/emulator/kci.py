@@ -65,7 +65,7 @@ import ipaddress
 import re
 import time
 
-from .core import ApiError, action, conflict, invalid, missing, not_found, paginate, stage
+from .core import ApiError, action, conflict, invalid, missing, new_id, new_mac, not_found, paginate, stage
 
 VERSION = "2020-07-02"
 SERVICE = "kci"
@@ -96,21 +96,6 @@ def _fmt(ts):
 def _iso(ts):
     """ISO 8601 UTC (the examples' container state times)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
-
-
-def _uuid(req):
-    r = req.rng
-    return "%08x-%04x-%04x-%04x-%012x" % (r.getrandbits(32), r.getrandbits(16), 0x4000 | r.getrandbits(12),
-                                          0x8000 | r.getrandbits(14), r.getrandbits(48))
-
-
-def _new_id(req, kind):
-    """A fresh uuid-shaped id not used yet in this scope (the rng is seeded: a restarted emulator
-    with --state would otherwise hand out the same ids again)."""
-    while True:
-        ident = _uuid(req)
-        if req.store.get(kind, ident) is None:
-            return ident
 
 
 def _num(value):
@@ -228,7 +213,7 @@ def _volumes(req, p):
                 e.int("Size", required=True, min=10, max=32000)
                 _opt(e, "SnapshotId", max_len=64)
                 e.bool("DeleteWithInstance", default=False)
-                volume_id = _uuid(req)
+                volume_id = new_id(req.rng, req.store)
             else:
                 _opt(e, "Type", choices=("SSD3.0", "EHDD"))
                 e.int("Size", min=10, max=32000)
@@ -349,10 +334,6 @@ def _allocate_ip(req, subnet):
     return str(net.network_address + off)
 
 
-def _mac(req):
-    return "fa:16:3e:%02x:%02x:%02x" % (req.rng.randrange(256), req.rng.randrange(256), req.rng.randrange(256))
-
-
 @action(SERVICE, VERSION, "CreateContainerGroup", mutates=True)
 def create_container_group(req):
     p = req.params
@@ -419,7 +400,7 @@ def create_container_group(req):
                 used_cache = cache["ImageCacheId"]
                 break
 
-    gid = _new_id(req, "container_group")
+    gid = new_id(req.rng, req.store, "container_group")
     now = req.now()
     obj = {
         "ContainerGroupId": gid, "ContainerGroupName": name,
@@ -429,7 +410,7 @@ def create_container_group(req):
         "Volumes": volumes or None, "DnsConfig": dns, "HostAliases": host_aliases or None,
         "Containers": containers, "RetainIp": retain_ip, "RetainIpHours": retain_hours,
         "_subnet": subnet_id, "_vpc": subnet.get("VpcId"), "_sgs": sg_ids,
-        "_ip": _allocate_ip(req, subnet), "_eni": _uuid(req), "_mac": _mac(req),
+        "_ip": _allocate_ip(req, subnet), "_eni": new_id(req.rng, req.store), "_mac": new_mac(req.rng),
         "_public_ip": ("120.92.%d.%d" % (req.rng.randrange(256), req.rng.randrange(1, 255))) if eip else None,
         "_eip": eip, "_credentials": credentials, "_machine_host_aliases": machine_host_aliases,
         "_machine_dns": machine_dns, "_advance": {"ImageId": adv_image, "SystemDiskType": disk_type,
@@ -733,14 +714,14 @@ def create_image_cache(req):
         raise invalid("SecurityGroupId", "The security group is not in the subnet's VPC.")
     if any(c["ImageCacheName"] == name for c in _live_caches(req)):
         raise conflict("ImageCacheNameDuplicate", "The image cache name '%s' is already in use." % name)
-    cid = _new_id(req, "image_cache")
+    cid = new_id(req.rng, req.store, "image_cache")
     now = req.now()
     req.store.put("image_cache", cid, {
         "ImageCacheId": cid, "ImageCacheName": name, "Images": images, "ImageCacheSize": size,
         "RetentionDays": days, "_subnet": subnet_id, "_sg": sg_id, "_credentials": credentials,
         "_created": now, "_expire": (now + days * 86400) if days else None,
-        "_failed": bool(req.fail_next("image_cache")), "_container_group": _uuid(req),
-        "_snapshot": _uuid(req),
+        "_failed": bool(req.fail_next("image_cache")), "_container_group": new_id(req.rng, req.store),
+        "_snapshot": new_id(req.rng, req.store),
     })
     return {"ImageCacheId": cid}
 
