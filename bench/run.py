@@ -9,7 +9,6 @@ Run one: `python bench/run.py throughput` or `python bench/run.py scale`.
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,22 +18,9 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, ".collections"))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
-AK = "AKLTDEMO0000000000000000"
-SK = "demo+secret/KSYUN+emulator+0000000000"
+from emulator.process import EmulatorProcess  # noqa: E402  (tests/ is put on sys.path above)
+from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK  # noqa: E402
 KCE = ("kce", "2019-08-06")
-
-
-def start_emulator(work, *extra):
-    port_file = os.path.join(work, "port")
-    proc = subprocess.Popen([sys.executable, os.path.join(REPO, "tests", "emulator", "server.py"), "--port", "0",
-                             "--port-file", port_file, "--lifecycle-seconds", "0", *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _attempt in range(400):
-        if os.path.exists(port_file) and open(port_file).read().strip():
-            return proc, "http://127.0.0.1:%s" % open(port_file).read().strip()
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("emulator did not start")
 
 
 def client(url):
@@ -99,7 +85,8 @@ def throughput(clients=8, seconds=5.0):
 
 def _throughput(clients, seconds, light):
     with tempfile.TemporaryDirectory() as work:
-        proc, url = start_emulator(work)
+        emu = EmulatorProcess(work)
+        url = emu.url
         try:
             client(url).call(*KCE, "DescribeCluster", {})  # warm up (seeds the world)
             queue = multiprocessing.Queue()
@@ -111,10 +98,9 @@ def _throughput(clients, seconds, light):
             for p in procs:
                 p.join()
             wall = seconds  # every worker counts only its own steady-state window
-            server_cpu = _cpu_seconds(proc.pid)
+            server_cpu = _cpu_seconds(emu.proc.pid)
         finally:
-            proc.terminate()
-            proc.wait()
+            emu.stop()
     total = sum(n for n, _lat in results)
     lat = sorted(x for _n, ls in results for x in ls)
     print("throughput (%s):" % ("light clients: http.client + our signer" if light else "the collection's full Client"))

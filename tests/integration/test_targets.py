@@ -14,16 +14,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
+
+from emulator.process import EmulatorProcess
+from emulator.server import DEMO_ACCESS_KEY as DEMO_AK, DEMO_SECRET_KEY as DEMO_SK
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TESTS)
 TARGETS = os.path.join(TESTS, "integration", "targets")
 COLLECTIONS = os.path.join(REPO, ".collections")
-DEMO_AK = "AKLTDEMO0000000000000000"
-DEMO_SK = "demo+secret/KSYUN+emulator+0000000000"
 
 
 def _targets():
@@ -39,29 +39,6 @@ def _targets():
         marks = [pytest.mark.skip(reason="disabled in aliases")] if {"disabled", "unsupported"} & set(aliases) else []
         names.append(pytest.param(name, marks=marks, id=name))
     return names
-
-
-class EmulatorProcess:
-    def __init__(self, workdir, *extra):
-        self.port_file = os.path.join(workdir, "port")
-        self.log = os.path.join(workdir, "emulator.log")
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(TESTS, "emulator", "server.py"), "--port", "0",
-             "--port-file", self.port_file, "--lifecycle-seconds", "0", "--log", self.log, *extra],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "emulator.err"), "w"))
-        deadline = time.monotonic() + 20
-        while not (os.path.exists(self.port_file) and open(self.port_file).read().strip()):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("emulator did not start: " + open(os.path.join(workdir, "emulator.err")).read())
-            time.sleep(0.05)
-        self.url = "http://127.0.0.1:%s" % open(self.port_file).read().strip()
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.mark.parametrize("target", _targets())
