@@ -33,10 +33,11 @@ for path in (TESTS, COLLECTIONS):
 
 @pytest.fixture
 def emulator_server():
-    """A fresh in-process emulator on a free loopback port (lifecycles immediate, no faults)."""
+    """A fresh in-process emulator on a free loopback port (lifecycles immediate, no faults, strict
+    parameter names: a name the action does not define is refused)."""
     from emulator.server import Emulator
 
-    emu = Emulator(lifecycle_seconds=0)
+    emu = Emulator(lifecycle_seconds=0, strict_params=True)
     emu.start(host="127.0.0.1", port=0)
     try:
         yield emu

@@ -60,6 +60,17 @@ def invalid_query_parameter(name):
                     "The query parameter %s is malformed or does not adhere to KSC standards." % name)
 
 
+def unknown_parameter(name):
+    """Strict mode: a parameter the action does not define.
+
+    The emulator's own choice: the documents do not say how the live API treats an unknown name
+    (the SDKs send common parameters of their own, so strict mode is off by default).  The code
+    and message are the documented InvalidQueryParameter ("...格式不对、不存在或者不符合金山云标准":
+    malformed, nonexistent or not standard).
+    """
+    return invalid_query_parameter(name)
+
+
 def dry_run():
     return ApiError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set")
 
@@ -85,15 +96,46 @@ def internal(exc):
 # ---------------------------------------------------------------------------------------- registry
 
 
-class Action(object):
-    __slots__ = ("service", "version", "name", "func", "methods", "mutates")
+#: parameters every action takes (the documents' common parameters that are not signing ones)
+COMMON_PARAMS = ("Action", "Version", "DryRun")
+#: the documented Filter.N parameters and page parameters, for `params=` declarations
+FILTER_PARAMS = ("Filter.N.Name", "Filter.N.Value.N")
+PAGE_PARAMS = ("Marker", "MaxResults")
 
-    def __init__(self, service, version, name, func, methods, mutates):
+
+def params_pattern(names):
+    """A compiled regex matching the parameter names an action defines.
+
+    `names` are the documented names with each list index written as the segment ``N``
+    (``InstanceSet.N.NodePara.N``); ``N`` matches any decimal index (0- or 1-based alike).
+    """
+    alternatives = []
+    for name in names:
+        parts = [r"[0-9]+" if part == "N" else re.escape(part) for part in name.split(".")]
+        alternatives.append(r"\.".join(parts))
+    return re.compile("(?:%s)" % "|".join(alternatives)) if alternatives else re.compile(r"(?!)")
+
+
+class Action(object):
+    __slots__ = ("service", "version", "name", "func", "methods", "mutates", "params", "_known")
+
+    def __init__(self, service, version, name, func, methods, mutates, params=None):
         self.service, self.version, self.name = service, version, name
         self.func, self.methods, self.mutates = func, methods, mutates
+        self.params = params  # the defined parameter names (see `action`), None when undeclared
+        self._known = None if params is None else params_pattern(tuple(params) + COMMON_PARAMS)
 
     def __repr__(self):
         return "<Action %s %s %s>" % (self.service, self.version, self.name)
+
+    def unknown_params(self, names):
+        """The names (in the order given) that neither the action nor COMMON_PARAMS define.
+
+        An action registered without `params` defines every name (nothing is unknown).
+        """
+        if self._known is None:
+            return []
+        return [n for n in names if not self._known.fullmatch(n)]
 
 
 #: {(service, version): {action name: Action}}
@@ -102,18 +144,23 @@ REGISTRY = {}
 _ACTION_RE = re.compile(r"^[A-Za-z]+$")
 
 
-def action(service, version, name, methods=("GET", "POST"), mutates=False):
+def action(service, version, name, methods=("GET", "POST"), mutates=False, params=None):
     """Register the decorated function as the handler of `name` in (service, version).
 
-    Registering the same (service, version, name) again replaces the previous handler.
+    `params`: the parameter names the document defines for the action (``N`` for a list index, see
+    `params_pattern`); with the server's strict mode any other name is refused
+    (`unknown_parameter`).  Registering the same (service, version, name) again replaces the
+    previous handler.
     """
     if not _ACTION_RE.match(name):
         raise ValueError("action names are letters only: %r" % (name,))
     methods = tuple(m.upper() for m in ((methods,) if isinstance(methods, str) else methods))
+    if params is not None:
+        params = tuple(params)
 
     def deco(func):
         REGISTRY.setdefault((service, version), {})[name] = Action(service, version, name, func, methods,
-                                                                   bool(mutates))
+                                                                   bool(mutates), params)
         return func
     return deco
 

@@ -79,7 +79,8 @@ import ipaddress
 import json
 import re
 
-from .core import ApiError, action, conflict, invalid, missing, new_id, new_mac, not_found, paginate, stage
+from .core import (FILTER_PARAMS, PAGE_PARAMS, ApiError, action, conflict, invalid, missing, new_id, new_mac,
+                   not_found, paginate, stage)
 
 SERVICE = "kce"
 VERSION = "2019-08-06"
@@ -754,7 +755,11 @@ def _epc_free_for(req, e, vpc_canon):
     return None
 
 
-@action(SERVICE, VERSION, "CreateCluster", methods=("POST",), mutates=True)
+@action(SERVICE, VERSION, "CreateCluster", methods=("POST",), mutates=True,
+        params=("ClusterName", "ClusterDesc", "ClusterManageMode", "VpcId", "PodCidr", "ServiceCidr",
+                "MaxPodPerNode", "NetworkType", "K8sVersion", "ReserveSubnetId", "MasterEtcdSeparate",
+                "InstanceSet.N.NodeRole", "InstanceSet.N.NodePara.N", "ExistedInstanceEpcSet.N.NodeRole",
+                "ExistedInstanceEpcSet.N.EpcPara.N", "PublicApiServer"))
 def create_cluster(req):
     p = req.params
     _settle(req)
@@ -860,7 +865,8 @@ def create_cluster(req):
 
 # ---------------------------------------------------------------------------------- reads
 
-@action(SERVICE, VERSION, "DescribeCluster")
+@action(SERVICE, VERSION, "DescribeCluster",
+        params=("ClusterId", "Search") + PAGE_PARAMS)
 def describe_cluster(req):
     p = req.params
     cid = p.str("ClusterId", max_len=64)
@@ -883,7 +889,8 @@ def describe_cluster(req):
     return {"ClusterSet": out, "TotalCount": total, "MaxResults": limit, "Marker": next_marker}
 
 
-@action(SERVICE, VERSION, "DescribeClusterInstance")
+@action(SERVICE, VERSION, "DescribeClusterInstance",
+        params=("ClusterId", "Search") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_cluster_instance(req):
     p = req.params
     _settle(req)
@@ -906,7 +913,8 @@ def describe_cluster_instance(req):
             "TotalCount": total, "MaxResults": limit, "Marker": next_marker}
 
 
-@action(SERVICE, VERSION, "DescribeInstanceImage")
+@action(SERVICE, VERSION, "DescribeInstanceImage",
+        params=("ImageId.N",))
 def describe_instance_image(req):
     p = req.params
     ids = p.list("ImageId")
@@ -919,7 +927,8 @@ def describe_instance_image(req):
     return {"ImageSet": out, "TotalCount": len(out)}
 
 
-@action(SERVICE, VERSION, "DownloadClusterConfig")
+@action(SERVICE, VERSION, "DownloadClusterConfig",
+        params=("ClusterId", "IsPublic"))
 def download_cluster_config(req):
     p = req.params
     _settle(req)
@@ -968,7 +977,8 @@ def _kubeconfig(c, public):
 
 # ------------------------------------------------------------------------ cluster changes
 
-@action(SERVICE, VERSION, "ModifyClusterInfo", mutates=True)
+@action(SERVICE, VERSION, "ModifyClusterInfo", mutates=True,
+        params=("ClusterId", "ClusterName", "ClusterDesc"))
 def modify_cluster_info(req):
     p = req.params
     _settle(req)
@@ -987,7 +997,8 @@ def modify_cluster_info(req):
     return {}
 
 
-@action(SERVICE, VERSION, "DeleteCluster", mutates=True)
+@action(SERVICE, VERSION, "DeleteCluster", mutates=True,
+        params=("ClusterId", "InstanceDeleteMode"))
 def delete_cluster(req):
     p = req.params
     cid = p.str("ClusterId", required=True, max_len=64)
@@ -1011,7 +1022,8 @@ def delete_cluster(req):
 
 # ---------------------------------------------------------------------------- node changes
 
-@action(SERVICE, VERSION, "AddClusterInstances", methods=("POST",), mutates=True)
+@action(SERVICE, VERSION, "AddClusterInstances", methods=("POST",), mutates=True,
+        params=("ClusterId", "InstanceSet.N.NodeRole", "InstanceSet.N.NodePara.N"))
 def add_cluster_instances(req):
     p = req.params
     cid = p.str("ClusterId", required=True, max_len=64)
@@ -1041,7 +1053,8 @@ def add_cluster_instances(req):
     return {"InstanceSet": made}
 
 
-@action(SERVICE, VERSION, "DeleteClusterInstances", mutates=True)
+@action(SERVICE, VERSION, "DeleteClusterInstances", mutates=True,
+        params=("ClusterId", "InstanceId.N", "InstanceDeleteMode"))
 def delete_cluster_instances(req):
     p = req.params
     cid = p.str("ClusterId", required=True, max_len=64)
@@ -1089,7 +1102,8 @@ def delete_cluster_instances(req):
 
 # ------------------------------------------------------------------------ existing servers
 
-@action(SERVICE, VERSION, "DescribeEpcForCluster")
+@action(SERVICE, VERSION, "DescribeEpcForCluster",
+        params=("ClusterId", "InstanceId.N") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_epc_for_cluster(req):
     p = req.params
     _settle(req)
@@ -1144,7 +1158,8 @@ def _subnet_canon(req, subnet_id):
     return s.get("_canon", subnet_id) if s else subnet_id
 
 
-@action(SERVICE, VERSION, "AddClusterEpcInstances", mutates=True)
+@action(SERVICE, VERSION, "AddClusterEpcInstances", mutates=True,
+        params=("ClusterId", "InstanceId.N"))
 def add_cluster_epc_instances(req):
     p = req.params
     _settle(req)
@@ -1188,7 +1203,8 @@ def _kec_reason(req, k, vpc_canon):
     return True, None, None
 
 
-@action(SERVICE, VERSION, "DescribeExistedInstances")
+@action(SERVICE, VERSION, "DescribeExistedInstances",
+        params=("ClusterId", "InstanceId.N", "Search") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_existed_instances(req):
     p = req.params
     _settle(req)
@@ -1247,7 +1263,9 @@ def _existed_answer(req, page, vpc_canon, total, limit, next_marker):
     return {"ExistedInstanceSet": view, "TotalCount": total, "MaxResults": limit, "Marker": next_marker}
 
 
-@action(SERVICE, VERSION, "AddExistedInstances", mutates=True)
+@action(SERVICE, VERSION, "AddExistedInstances", mutates=True,
+        params=("ClusterId", "ExistedInstanceKecSet.N.NodeRole",
+                "ExistedInstanceKecSet.N.KecPara.N"))
 def add_existed_instances(req):
     p = req.params
     _settle(req)

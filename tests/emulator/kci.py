@@ -65,7 +65,8 @@ import ipaddress
 import re
 import time
 
-from .core import ApiError, action, conflict, invalid, missing, new_id, new_mac, not_found, paginate, stage
+from .core import (FILTER_PARAMS, PAGE_PARAMS, ApiError, action, conflict, invalid, missing, new_id, new_mac,
+                   not_found, paginate, stage)
 
 VERSION = "2020-07-02"
 SERVICE = "kci"
@@ -78,6 +79,30 @@ HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z
 IMAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:@-]*$")
 INSTANCE_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.(\d+)([A-E])$")
 RATIO = {"A": 1, "B": 2, "C": 4, "D": 8, "E": 16}
+
+#: the parameters of CreateContainerGroup / CreateImageCache as the document's tables define them
+#: (with the errata: ContainerGroupName, HostAlias.N.Hostname.N are names); `N` is a list index
+CREDENTIAL_PARAMS = ("ImageRegistryCredential.N.Server", "ImageRegistryCredential.N.Username",
+                     "ImageRegistryCredential.N.Password")
+_DNS = ("NameServer.N", "Search.N", "Option.N.Name", "Option.N.Value")
+_ALIAS = ("N.Hostname.N", "N.Ip")
+CREATE_GROUP_PARAMS = (
+    ("ContainerGroupName", "SubnetId", "SecurityGroupId.N", "KciType", "ChargeType", "SpotStrategy",
+     "ProjectId", "InstanceType", "ImageCacheId", "AutoMatchImageCache", "RestartPolicy", "Cpu", "Memory",
+     "RetainIp", "RetainIpHours", "EipAllocationId",
+     "AdvanceSettings.ImageId", "AdvanceSettings.SystemDisk.Type", "AdvanceSettings.SystemDisk.Size",
+     "Volume.N.Type", "Volume.N.Name",
+     "Volume.N.EBSVolume.FsType", "Volume.N.EBSVolume.VolumeId", "Volume.N.EBSVolume.Type",
+     "Volume.N.EBSVolume.Size", "Volume.N.EBSVolume.SnapshotId", "Volume.N.EBSVolume.DeleteWithInstance",
+     "Volume.N.NFSVolume.Server", "Volume.N.NFSVolume.Path", "Volume.N.NFSVolume.ReadOnly",
+     "Volume.N.NFSVolume.Options.N")
+    + tuple("Container.N." + name for name in (
+        "Name", "Image", "ImagePullPolicy", "Cpu", "Memory", "WorkingDir", "Command.N", "Arg.N",
+        "EnvironmentVar.N.Key", "EnvironmentVar.N.Value", "Port.N.Port", "Port.N.Protocol",
+        "VolumeMount.N.Name", "VolumeMount.N.MountPath", "VolumeMount.N.ReadOnly"))
+    + tuple("HostAlias." + name for name in _ALIAS) + tuple("MachineHostAlias." + name for name in _ALIAS)
+    + tuple("DnsConfig." + name for name in _DNS) + tuple("MachineDnsConfig." + name for name in _DNS)
+    + CREDENTIAL_PARAMS)
 
 GROUP_STAGES = ["Pending", "Running"]
 GROUP_FAIL_STAGES = ["Pending", "Failed"]
@@ -334,7 +359,8 @@ def _allocate_ip(req, subnet):
     return str(net.network_address + off)
 
 
-@action(SERVICE, VERSION, "CreateContainerGroup", mutates=True)
+@action(SERVICE, VERSION, "CreateContainerGroup", mutates=True,
+        params=CREATE_GROUP_PARAMS)
 def create_container_group(req):
     p = req.params
     name = p.str("ContainerGroupName", required=True, pattern=GROUP_NAME_RE, max_len=128)
@@ -542,7 +568,8 @@ def _group_view(req, g):
     }
 
 
-@action(SERVICE, VERSION, "DescribeContainerGroup")
+@action(SERVICE, VERSION, "DescribeContainerGroup",
+        params=("ContainerGroupId.N", "Search", "ProjectId.N") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_container_group(req):
     p = req.params
     ids = p.list("ContainerGroupId")
@@ -603,7 +630,8 @@ def _log_line(g, c, index, started):
     return "%s INFO heartbeat %d" % (_iso(started + 10 * n), n)
 
 
-@action(SERVICE, VERSION, "DescribeContainerLog")
+@action(SERVICE, VERSION, "DescribeContainerLog",
+        params=("ContainerGroupId", "ContainerName", "Tail"))
 def describe_container_log(req):
     p = req.params
     gid = p.str("ContainerGroupId", required=True, max_len=64)
@@ -629,7 +657,8 @@ def describe_container_log(req):
     return {"Content": "\n".join(lines[-tail:]) + ("\n" if lines else "")}
 
 
-@action(SERVICE, VERSION, "DeleteContainerGroup", mutates=True)
+@action(SERVICE, VERSION, "DeleteContainerGroup", mutates=True,
+        params=("ContainerGroupId",))
 def delete_container_group(req):
     gid = req.params.str("ContainerGroupId", required=True, max_len=64)
     g = _get_group(req, gid)
@@ -691,7 +720,9 @@ def _cache_view(req, c):
     }
 
 
-@action(SERVICE, VERSION, "CreateImageCache", mutates=True)
+@action(SERVICE, VERSION, "CreateImageCache", mutates=True,
+        params=("ImageCacheName", "SubnetId", "SecurityGroupId", "Image.N", "ImageCacheSize",
+                "RetentionDays") + CREDENTIAL_PARAMS)
 def create_image_cache(req):
     p = req.params
     name = p.str("ImageCacheName", required=True, pattern=GROUP_NAME_RE, min_len=1, max_len=63)
@@ -726,7 +757,8 @@ def create_image_cache(req):
     return {"ImageCacheId": cid}
 
 
-@action(SERVICE, VERSION, "DescribeImageCache")
+@action(SERVICE, VERSION, "DescribeImageCache",
+        params=("ImageCacheId.N", "Image", "ImageCacheName") + PAGE_PARAMS)
 def describe_image_cache(req):
     p = req.params
     ids = p.list("ImageCacheId")
@@ -745,7 +777,8 @@ def describe_image_cache(req):
     return {"MaxResults": max_results, "Marker": next_marker, "TotalCount": total, "ImageCaches": page}
 
 
-@action(SERVICE, VERSION, "DeleteImageCache", mutates=True)
+@action(SERVICE, VERSION, "DeleteImageCache", mutates=True,
+        params=("ImageCacheId",))
 def delete_image_cache(req):
     cid = req.params.str("ImageCacheId", required=True, max_len=64)
     cache = _live_cache(req, cid)

@@ -52,7 +52,7 @@ import os
 import re
 import time
 
-from .core import action, conflict, invalid, missing, not_found, paginate
+from .core import FILTER_PARAMS, PAGE_PARAMS, action, conflict, invalid, missing, not_found, paginate
 from . import kcr_world
 
 VERSION = "2018-03-14"
@@ -205,7 +205,8 @@ def _page_response(key, items, marker, max_results):
 
 # ----------------------------------------------------------------------------------- namespaces
 
-@action(SERVICE, VERSION, "CreateRepoNamespace", mutates=True)
+@action(SERVICE, VERSION, "CreateRepoNamespace", mutates=True,
+        params=("Namespace", "Public"))
 def create_repo_namespace(req):
     p = req.params
     name = _namespace_param(p)
@@ -218,7 +219,8 @@ def create_repo_namespace(req):
     return {}
 
 
-@action(SERVICE, VERSION, "DescribeRepoNamespace")
+@action(SERVICE, VERSION, "DescribeRepoNamespace",
+        params=("Namespace",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_repo_namespace(req):
     p = req.params
     name = p.str("Namespace") or None
@@ -235,7 +237,8 @@ def describe_repo_namespace(req):
     return _page_response("NamespaceSet", items, marker, max_results)
 
 
-@action(SERVICE, VERSION, "ModifyRepoNamespaceType", mutates=True)
+@action(SERVICE, VERSION, "ModifyRepoNamespaceType", mutates=True,
+        params=("Namespace", "Public"))
 def modify_repo_namespace_type(req):
     p = req.params
     name = _namespace_param(p)
@@ -249,7 +252,8 @@ def modify_repo_namespace_type(req):
     return {}
 
 
-@action(SERVICE, VERSION, "RepoNamespaceExist")
+@action(SERVICE, VERSION, "RepoNamespaceExist",
+        params=("Namespace",))
 def repo_namespace_exist(req):
     name = _namespace_param(req.params)
     store = _store(req)
@@ -257,7 +261,8 @@ def repo_namespace_exist(req):
     return {"Exist": exist}
 
 
-@action(SERVICE, VERSION, "DeleteRepoNamespace", mutates=True)
+@action(SERVICE, VERSION, "DeleteRepoNamespace", mutates=True,
+        params=("Namespace",))
 def delete_repo_namespace(req):
     name = _namespace_param(req.params)
     store = _store(req)
@@ -275,7 +280,8 @@ def delete_repo_namespace(req):
 
 # --------------------------------------------------------------------------------- repositories
 
-@action(SERVICE, VERSION, "CreateRepository", mutates=True)
+@action(SERVICE, VERSION, "CreateRepository", mutates=True,
+        params=("RepoName", "Description"))
 def create_repository(req):
     p = req.params
     name = _repo_param(p)
@@ -294,7 +300,8 @@ def create_repository(req):
     return {}
 
 
-@action(SERVICE, VERSION, "DescribeRepository")
+@action(SERVICE, VERSION, "DescribeRepository",
+        params=("RepoName.N",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_repository(req):
     p = req.params
     names = p.list("RepoName")
@@ -317,7 +324,8 @@ def describe_repository(req):
     return _page_response("RepoSet", items, marker, max_results)
 
 
-@action(SERVICE, VERSION, "DeleteRepository", mutates=True)
+@action(SERVICE, VERSION, "DeleteRepository", mutates=True,
+        params=("RepoName",))
 def delete_repository(req):
     name = _repo_param(req.params)
     store = _store(req)
@@ -332,7 +340,8 @@ def delete_repository(req):
     return {}
 
 
-@action(SERVICE, VERSION, "DescribePublicRepository")
+@action(SERVICE, VERSION, "DescribePublicRepository",
+        params=("RepoName.N",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_public_repository(req):
     p = req.params
     names = p.list("RepoName")
@@ -351,7 +360,8 @@ def describe_public_repository(req):
     return _page_response("RepoSet", items, marker, max_results)
 
 
-@action(SERVICE, VERSION, "UpdateRepoDesc", mutates=True)
+@action(SERVICE, VERSION, "UpdateRepoDesc", mutates=True,
+        params=("RepoName", "Description"))
 def update_repo_desc(req):
     p = req.params
     name = _repo_param(p)
@@ -387,7 +397,8 @@ def _public_tags(store, name):
              "Author": "", "DockerVersion": "18.09.7", "Architecture": "amd64", "Os": "linux"}]
 
 
-@action(SERVICE, VERSION, "DescribeTag")
+@action(SERVICE, VERSION, "DescribeTag",
+        params=("RepoName",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_tag(req):
     p = req.params
     name = _repo_param(p, required=False)
@@ -412,7 +423,8 @@ def describe_tag(req):
     return _page_response("TagSet", items, marker, max_results)
 
 
-@action(SERVICE, VERSION, "DeleteTags", mutates=True)
+@action(SERVICE, VERSION, "DeleteTags", mutates=True,
+        params=("RepoName", "Tag.N"))
 def delete_tags(req):
     p = req.params
     name = _repo_param(p, required=False)
@@ -466,7 +478,8 @@ def _bump_favor(store, name, delta):
     store.put(kind, name, rec, parent=parent)
 
 
-@action(SERVICE, VERSION, "GetFavor")
+@action(SERVICE, VERSION, "GetFavor",
+        params=PAGE_PARAMS)
 def get_favor(req):
     marker, max_results = req.params.page(20, 99)
     store = _store(req)
@@ -475,7 +488,8 @@ def get_favor(req):
     return _page_response("FavorSet", items, marker, max_results)
 
 
-@action(SERVICE, VERSION, "AddFavor", mutates=True)
+@action(SERVICE, VERSION, "AddFavor", mutates=True,
+        params=("RepoName", "RepoType"))
 def add_favor(req):
     p = req.params
     name = p.str("RepoName", required=True, max_len=255)
@@ -496,7 +510,8 @@ def add_favor(req):
     return {}
 
 
-@action(SERVICE, VERSION, "DeleteFavor", mutates=True)
+@action(SERVICE, VERSION, "DeleteFavor", mutates=True,
+        params=("RepoName",))
 def delete_favor(req):
     name = req.params.str("RepoName", required=True, max_len=255)
     store = _store(req)
@@ -550,7 +565,8 @@ def _password_param(p):
     return value
 
 
-@action(SERVICE, VERSION, "RegisterRepositoryAccount", mutates=True)
+@action(SERVICE, VERSION, "RegisterRepositoryAccount", mutates=True,
+        params=("Password",))
 def register_repository_account(req):
     password = _password_param(req.params)
     store = _store(req)
@@ -562,7 +578,8 @@ def register_repository_account(req):
     return {}
 
 
-@action(SERVICE, VERSION, "ModifyPassword", mutates=True)
+@action(SERVICE, VERSION, "ModifyPassword", mutates=True,
+        params=("Password",))
 def modify_password(req):
     password = _password_param(req.params)
     store = _store(req)

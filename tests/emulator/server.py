@@ -2,7 +2,7 @@
 
     python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
         [--account AK:SK ...] [--world FILE] [--lifecycle-seconds S] [--latency-ms N]
-        [--fault-rate F] [--fault-seed N] [--stall-seconds S] [--log FILE]
+        [--fault-rate F] [--fault-seed N] [--stall-seconds S] [--log FILE] [--strict-params]
 
 Also runs as `python -m emulator.server` (tests/ on sys.path) and
 `python -m ansible_collections.ksyun.cloud.tests.emulator.server`.  See README.md (the contract).
@@ -112,8 +112,9 @@ class Emulator(object):
     """One emulator: state, accounts, clock, faults, request log, and (after start()) an HTTP server."""
 
     def __init__(self, accounts=None, lifecycle_seconds=0, latency_ms=0, fault_rate=0.0, fault_seed=0,
-                 state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS):
+                 state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS, strict_params=False):
         self._modules = load_service_modules()
+        self.strict_params = bool(strict_params)
         self._world_mod = _import_optional("world")
         if accounts:
             self.accounts = {str(k): str(v) for k, v in dict(accounts).items()}
@@ -424,6 +425,10 @@ class Emulator(object):
             raise core.invalid_action(action_name)
         if method not in act.methods:
             raise core.invalid_method(method)
+        if self.strict_params:
+            unknown = act.unknown_params(params.keys())
+            if unknown:
+                raise core.unknown_parameter(unknown[0])
         dry = bool(params.bool("DryRun", default=False))
         rec["dry_run"] = dry
 
@@ -731,6 +736,8 @@ def build_parser():
     ap.add_argument("--stall-seconds", type=float, default=DEFAULT_STALL_SECONDS,
                     help="how long a 'stall' fault sleeps")
     ap.add_argument("--log", help="append one JSON line per API request to this file")
+    ap.add_argument("--strict-params", action="store_true",
+                    help="refuse a parameter name the action does not define (400 InvalidQueryParameter)")
     return ap
 
 
@@ -738,7 +745,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     emu = Emulator(accounts=dict(args.account) or None, lifecycle_seconds=args.lifecycle_seconds,
                    latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
-                   state=args.state, world=args.world, log=args.log, stall_seconds=args.stall_seconds)
+                   state=args.state, world=args.world, log=args.log, stall_seconds=args.stall_seconds,
+                   strict_params=args.strict_params)
     emu.start(host=args.host, port=args.port)
     stop = threading.Event()
 

@@ -6,11 +6,17 @@ emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action grou
 variables `ksyun_endpoint_url`, `ksyun_emulator_admin` (the admin base URL, for scheduling faults
 with ansible.builtin.uri), `ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
 
+The emulator runs with `--strict-params` (a parameter name an action does not define is refused,
+so a misspelt name in a module fails its target) and lifecycles of 0 seconds; a target's optional
+`emulator.args` file adds flags of its own (one line, shell words: `--lifecycle-seconds 2`, a second
+`--account AK:SK`, ...; a later flag overrides an earlier one).
+
 Targets whose `aliases` file contains `disabled` or `unsupported` are skipped.
 Run one target: `pytest tests/integration -k kce_cluster_info`.
 """
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -41,10 +47,20 @@ def _targets():
     return names
 
 
+def emulator_flags(target):
+    """--strict-params plus the flags of the target's emulator.args file (if any)."""
+    flags = ["--strict-params"]
+    path = os.path.join(TARGETS, target, "emulator.args")
+    if os.path.isfile(path):
+        with open(path) as f:
+            flags += shlex.split(f.read(), comments=True)
+    return flags
+
+
 @pytest.mark.parametrize("target", _targets())
 def test_target(target):
     with tempfile.TemporaryDirectory(prefix="ksyun-it-") as work:
-        emu = EmulatorProcess(work)
+        emu = EmulatorProcess(work, *emulator_flags(target))
         try:
             extra = {
                 "ksyun_endpoint_url": emu.url,

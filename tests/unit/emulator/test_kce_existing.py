@@ -156,10 +156,14 @@ def test_add_existed_instances_then_delete_node_returns_it(kce_api):
 def test_add_existed_instances_validation(kce_api):
     kce_api.err("AddExistedInstances", {"ClusterId": CLUSTER}, 400, "MissingParameter",
                 "ExistedInstanceKecSet.N")
-    # the table's spelling (erratum) is not the parameter
+    # the table's spelling (erratum) is not the parameter: refused by name in strict mode, and
+    # ignored (so the set is missing) in lenient mode
     params = add_existed([AVAILABLE])
     params = {k.replace("KecSet", "KeySet"): v for k, v in params.items()}
+    kce_api.err("AddExistedInstances", params, 400, "InvalidQueryParameter", "ExistedInstanceKeySet.1.")
+    kce_api.emu.strict_params = False
     kce_api.err("AddExistedInstances", params, 400, "MissingParameter", "ExistedInstanceKecSet.N")
+    kce_api.emu.strict_params = True
     kce_api.err("AddExistedInstances", add_existed([AVAILABLE], role="Master_Etcd"), 400,
                 "InvalidParameterValue", "ExistedInstanceKecSet.1.NodeRole")
     kce_api.err("AddExistedInstances", add_existed([AVAILABLE], image="nope"), 404, "ImageNotFound")

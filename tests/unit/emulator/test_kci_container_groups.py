@@ -132,7 +132,6 @@ BAD = [
     ({"ContainerGroupName": "-web"}, "InvalidParameterValue", "ContainerGroupName"),
     ({"ContainerGroupName": "web."}, "InvalidParameterValue", "ContainerGroupName"),
     ({"ContainerGroupName": "w" * 129}, "InvalidParameterValue", "ContainerGroupName"),
-    ({"ContainerGroupName": None, "ContainerGroup.Name": "web"}, "MissingParameter", "ContainerGroupName"),
     ({"SubnetId": None}, "MissingParameter", "SubnetId"),
     ({"SecurityGroupId.1": None}, "MissingParameter", "SecurityGroupId"),
     ({"SecurityGroupId.2": world.SG}, "InvalidParameterValue", "SecurityGroupId"),
@@ -245,6 +244,17 @@ def test_create_validation(kci_api, override, code, name):
             params[k] = v
     msg = kci_api.err("CreateContainerGroup", params, 400, code)
     assert name in msg
+    assert kci_api.ok("DescribeContainerGroup")["TotalCount"] == 0
+
+
+def test_the_tables_group_name_is_not_the_parameter(kci_api):
+    """ContainerGroup.Name (the table's erratum): refused by name in strict mode, ignored otherwise."""
+    params = base()
+    params.pop("ContainerGroupName")
+    params["ContainerGroup.Name"] = "web"
+    kci_api.err("CreateContainerGroup", params, 400, "InvalidQueryParameter", "ContainerGroup.Name")
+    kci_api.emu.strict_params = False
+    kci_api.err("CreateContainerGroup", params, 400, "MissingParameter", "ContainerGroupName")
     assert kci_api.ok("DescribeContainerGroup")["TotalCount"] == 0
 
 

@@ -87,8 +87,14 @@ def test_replay_every_printed_kci_example(emulator_server, signed):
 
 
 def test_printed_image_typo_is_refused_as_printed(emulator_server, signed):
-    """`Image.l` (the print's typo) is not a list index: the request lacks Image.N."""
+    """`Image.l` (the print's typo) is not a list index: an unknown name (strict mode), or a request
+    that lacks Image.N (lenient mode)."""
     query = [q for q in EX.EXAMPLES if q["action"] == "CreateImageCache"][0]["query"]
+    status, body = signed(emulator_server, None, parse_query(query), version=False, service="kci",
+                          method="POST")
+    assert status == 400
+    assert body["Error"]["Code"] == "InvalidQueryParameter" and "Image.l" in body["Error"]["Message"]
+    emulator_server.strict_params = False   # lenient: the unknown name is ignored
     status, body = signed(emulator_server, None, parse_query(query), version=False, service="kci",
                           method="POST")
     assert status == 400
