@@ -34,3 +34,15 @@ attributes:
     support: none
     details: This module only reads, it never changes anything.
 """
+
+    # Resource modules: they change things, predict the change in check mode and show it in diff mode
+    RESOURCE = r"""
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: No write is sent in check mode (not even with C(DryRun)); only reads are made.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+"""

@@ -100,15 +100,18 @@ def filters_from(params, mapping):
     return filters
 
 
-def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.monotonic, interval=5.0):
+def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.monotonic, interval=5.0,
+         growth=1.0, max_interval=None):
     """Poll `fetch()` until `ready(state)`; returns that last state.
 
     Raises WaitError(reason="failed") as soon as `failed(state)` is true and
     WaitError(reason="timeout") once `timeout` seconds have passed, both with the last state.
-    `fetch` is called at least once; sleeps never run past the deadline.
+    `fetch` is called at least once; sleeps never run past the deadline. The pause between polls
+    starts at `interval` and is multiplied by `growth` after each poll, up to `max_interval`.
     """
     start = clock()
     deadline = start + max(0, timeout)
+    pause = float(interval)
     while True:
         state = fetch()
         if ready(state):
@@ -118,7 +121,10 @@ def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.mo
             raise WaitError("failed", state, now - start)
         if now >= deadline:
             raise WaitError("timeout", state, now - start)
-        sleep(max(0.0, min(interval, deadline - now)))
+        sleep(max(0.0, min(pause, deadline - now)))
+        pause = pause * growth
+        if max_interval is not None:
+            pause = min(pause, max_interval)
 
 
 class KsyunModule(object):
@@ -176,11 +182,17 @@ class KsyunModule(object):
     def exit(self, changed=False, **result):
         self.module.exit_json(changed=changed, **self._debug(result))
 
-    def wait(self, fetch, ready, failed=None, timeout=600, what="the resource", **kwargs):
-        """wait() that fails the module (with the last state under ``state``) instead of raising."""
+    def wait(self, fetch, ready, failed=None, timeout=600, what="the resource", describe=None, **kwargs):
+        """wait() that fails the module (with the last state under ``state``) instead of raising.
+
+        `describe(last state)`, when given, is appended to the failure message.
+        """
         try:
             return wait(fetch, ready, failed=failed, timeout=timeout, **kwargs)
         except WaitError as err:
-            self.fail("%s %s" % (what, err.message), state=err.state, wait_reason=err.reason)
+            msg = "%s %s" % (what, err.message)
+            if describe is not None:
+                msg += ": " + describe(err.state)
+            self.fail(msg, state=err.state, wait_reason=err.reason)
         except KsyunError as err:
             self.fail_error(err)

@@ -1,0 +1,395 @@
+# -*- coding: utf-8 -*-
+# Copyright: ksyun.cloud developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The base of every resource module: present/absent, check mode, diff, waits, lost answers.
+
+This is a private module of the ksyun.cloud collection; it may change without notice.
+
+A resource module is one small class on `KsyunResource` (hetzner.hcloud's shape) and a short main()::
+
+    class KcrRepository(KsyunResource):
+        represent = "repository"              # the result key
+        argument_spec = dict(name=..., description=..., state=...)
+        mutable = ("description",)            # options the API can change in place
+
+        def get(self): ...                    # the raw API object (CamelCase dict) or None; reads only
+        def view(self, raw): ...              # {option: value} the module manages, read from an API object
+        def wanted(self): ...                 # {option: value} the task asks for (options it set)
+        def before_create(self): ...          # reads/checks a create needs (check mode too)
+        def create(self): ...                 # send the create; returns the new object's id
+        def find_created(self): ...           # after a create whose answer was lost: that id, or None
+        def update(self, current, changes): ...   # send `changes` ({option: (have, want)})
+        def delete(self, current): ...
+
+    def main():
+        KcrRepository.run_module()
+
+`run()`: `validate()` (local checks: bad input fails before any API call) → `get()` → for
+``state=present`` a create when there is nothing, otherwise `wanted()` compared with `view(current)`:
+differing `mutable` options are updated, any other difference goes to `immutable_changed()` (fail
+naming each option with both values, or delete and create again with ``recreate=true`` when the class
+sets `recreatable`) → with ``wait``, `ready()` / `failed()` polled until the deadline; for
+``state=absent`` a `delete()` unless `deleting()` already, then a wait until `get()` is None.
+
+Check mode sends no write at all: every write goes through `write()`, which refuses to run in check
+mode; the result and the diff are predicted from the reads (`after` = the current view with the
+wanted options applied). Diff mode returns ``before``/``after`` of `view()`; secrets must not be in
+a view (`mask()`), and `hide()` scrubs a value from every output of the module.
+
+A write whose answer may have been lost (`KsyunError.maybe_applied`) is never simply repeated:
+`write(send, reread)` re-reads; when the write took effect the module continues from what it finds,
+and only when the re-reads show that it did not is it sent again (at most `RESENDS` times).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+
+from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
+
+#: how often a write whose answer was lost, and whose effect the re-reads do not show, is sent again
+RESENDS = 2
+#: re-reads (and the pause between them, seconds) before concluding that a lost write did not apply
+#: (a read right after a write may not show it yet)
+REREADS = 3
+REREAD_PAUSE = 1.0
+#: polling of waits: the first pause (seconds), its growth per poll, and its cap
+POLL_START, POLL_GROWTH, POLL_MAX = 1.0, 1.5, 5.0
+MASK = "********"
+
+
+def wait_options(timeout):
+    """The `wait` / `wait_timeout` options (documented by the ksyun.cloud.wait doc fragment)."""
+    return dict(wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=timeout))
+
+
+def state_option(*choices):
+    return dict(state=dict(type="str", default=choices[0] if choices else "present",
+                           choices=list(choices or ("present", "absent"))))
+
+
+def mask(value, keys):
+    """A copy of a JSON-like value with the values of dict keys named in `keys` replaced by MASK."""
+    if isinstance(value, dict):
+        return dict((k, MASK if k in keys and v is not None else mask(v, keys)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [mask(v, keys) for v in value]
+    return value
+
+
+def show(value):
+    """A value as written in messages: JSON text (strings quoted, None as null)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def differences(have, want):
+    """{option: (have, want)} for every option of `want` whose value differs in `have`."""
+    return dict((k, (have.get(k), v)) for k, v in want.items() if have.get(k) != v)
+
+
+class KsyunResource(object):
+    """One resource kind: the module's options, reads and writes; the flow is here."""
+
+    #: the result key holding the resource (e.g. "cluster")
+    represent = None
+    #: what the resource is called in messages (default: `represent` with spaces)
+    label = None
+    #: the module's own options (the common ones are added); AnsibleModule keyword arguments
+    argument_spec = {}
+    module_kwargs = {}
+    #: options the API can change on an existing resource
+    mutable = ()
+    #: True when a differing immutable option with ``recreate: true`` deletes and creates again
+    recreatable = False
+
+    def __init__(self, module):
+        self.m = module
+        self.module = module.module
+        self.params = module.params
+        self.resource_id = None   # set once known (found or created): get() should use it
+        self.changed = False
+        self.before = None
+        self.after = None
+        self.result = {}
+
+    # ------------------------------------------------------------------ building and running
+    @classmethod
+    def build(cls):
+        """The KsyunModule of this resource (common options + `argument_spec`, check mode on)."""
+        return KsyunModule(argument_spec=dict(cls.argument_spec), supports_check_mode=True,
+                           **dict(cls.module_kwargs))
+
+    @classmethod
+    def run_module(cls):
+        module = cls.build()
+        cls(module).run()
+
+    def run(self):
+        problem = self.validate()
+        if problem:
+            self.fail(problem)
+        with self.m.fail_on_error():
+            if self.params.get("state", "present") == "absent":
+                final = self.absent()
+            else:
+                final = self.present()
+        self.exit(final)
+
+    # ------------------------------------------------------------------ hooks (override)
+    def validate(self):
+        """A message for invalid options (checked before any API call), or None."""
+        return None
+
+    def get(self):
+        raise NotImplementedError
+
+    def view(self, raw):
+        """{option: value} of what the module manages, from an API object (never secrets)."""
+        return {}
+
+    def wanted(self):
+        """{option: value} the task asks for; only the options it set."""
+        return {}
+
+    def before_create(self):
+        """Reads (and checks) a create needs, in check mode too: a real run would fail the same way."""
+        return None
+
+    def create(self):
+        raise NotImplementedError
+
+    def find_created(self):
+        """After a create whose answer was lost: the id of what it made, or None (default: get())."""
+        raw = self.get()
+        return self.ident(raw) if raw is not None else None
+
+    def update(self, current, changes):
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def ident(self, raw):
+        """The id of an API object."""
+        raise NotImplementedError
+
+    def to_dict(self, raw):
+        """The returned resource: snake_case keys of the API fields, as the `_info` twin returns them."""
+        return snake(raw)
+
+    def status(self, raw):
+        """The status shown in wait messages."""
+        return None
+
+    def ready(self, raw):
+        return True
+
+    def failed(self, raw):
+        return False
+
+    def deleting(self, raw):
+        """True when the resource is already being deleted ("absent, in progress")."""
+        return False
+
+    def predicted(self, current):
+        """In check mode, the resource a real run would return (default: the current one, or None)."""
+        return current
+
+    # ------------------------------------------------------------------ helpers for modules
+    @property
+    def check_mode(self):
+        return self.m.check_mode
+
+    @property
+    def client(self):
+        return self.m.client
+
+    def name(self):
+        return self.label or (self.represent or "resource").replace("_", " ")
+
+    def what(self, raw=None):
+        """'cluster b12d…' (or 'cluster' when there is no id yet) for messages."""
+        ident = self.resource_id or (self.ident(raw) if raw is not None else None)
+        return "%s %s" % (self.name(), ident) if ident else self.name()
+
+    def fail(self, msg, **result):
+        self.m.fail(msg, **result)
+
+    def hide(self, *values):
+        """Scrub these values (secrets that are not no_log options) from every output of the module."""
+        for value in values:
+            if isinstance(value, str) and value:
+                self.module.no_log_values.add(value)
+
+    def write(self, send, reread=None):
+        """Send one write and return what `send()` returns.
+
+        When the answer may have been lost (a KsyunError with `maybe_applied`), `reread()` decides:
+        it returns what `send()` would have returned when the write took effect, or None when it did
+        not; the write is sent again only after REREADS re-reads all showed no effect, at most RESENDS
+        times. Without `reread`, such a failure is raised (the caller re-reads afterwards). Never runs
+        in check mode.
+        """
+        if self.check_mode:
+            self.fail("internal error: a write was attempted in check mode (nothing was sent)")
+        attempt = 0
+        while True:
+            try:
+                return send()
+            except KsyunError as err:
+                if not err.maybe_applied or reread is None:
+                    raise
+                for look in range(REREADS):
+                    found = reread()
+                    if found is not None:
+                        return found
+                    if look + 1 < REREADS:
+                        time.sleep(REREAD_PAUSE)
+                if attempt >= RESENDS:
+                    raise
+                attempt += 1
+
+    def wait_for(self, fetch, ready, failed=None, what=None, first=None):
+        """Poll `fetch()` until `ready(state)` within ``wait_timeout`` seconds; fails the module on a
+        failure state or at the deadline, naming the last status seen and the statuses passed
+        (starting from `first`, the object as last read before the wait, when given)."""
+        seen = [self.status(first)] if first is not None else []
+
+        def poll():
+            state = fetch()
+            status = self.status(state) if state is not None else "gone"
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            return state
+
+        def describe(state):
+            return "last status %s (seen: %s)" % (seen[-1] if seen else "unknown", " -> ".join(str(s) for s in seen))
+
+        return self.m.wait(poll, ready, failed=failed, timeout=self.params.get("wait_timeout") or 0,
+                           what=what or self.what(), describe=describe,
+                           interval=POLL_START, growth=POLL_GROWTH, max_interval=POLL_MAX)
+
+    def wait_ready(self, raw=None):
+        """With ``wait``: poll get() until ready() (fail fast on failed()); returns the last object."""
+        if not self.params.get("wait", True):
+            return raw if raw is not None else self.get()
+        if raw is not None and self.ready(raw):
+            return raw
+        return self.wait_for(self.get, lambda r: r is not None and self.ready(r),
+                             lambda r: r is not None and self.failed(r), first=raw)
+
+    def wait_gone(self):
+        """With ``wait``: poll get() until it is None."""
+        if self.params.get("wait", True):
+            self.wait_for(self.get, lambda r: r is None, what=self.what())
+
+    # ------------------------------------------------------------------ the flow
+    def present(self):
+        current = self.get()
+        if current is not None and self.deleting(current):
+            # "absent, in progress": a real run waits until it is gone, then creates it again
+            if not self.check_mode:
+                if not self.params.get("wait", True):
+                    self.fail("%s is being deleted: run again once it is gone, or with wait=true"
+                              % self.what(current))
+                self.resource_id = self.ident(current)
+                self.wait_gone()
+                self.resource_id = None
+            current = None
+        if current is None:
+            return self._create()
+        self.resource_id = self.ident(current)
+        have = self.view(current)
+        self.before = have
+        diffs = differences(have, self.wanted())
+        fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
+        if fixed:
+            if self.recreatable and self.params.get("recreate"):
+                return self._recreate(current, diffs)
+            self.immutable_changed(current, fixed)
+        changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
+        self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
+        if changes:
+            self.changed = True
+            if self.check_mode:
+                return self.predicted(current)
+            wanted = dict((k, v[1]) for k, v in changes.items())
+
+            def updated():
+                raw = self.get()
+                return True if raw is not None and not differences(self.view(raw), wanted) else None
+            self.write(lambda: self.update(current, changes), updated)
+            current = self.get()
+        if self.check_mode:
+            return current
+        return self.wait_ready(current)
+
+    def _create(self):
+        self.before_create()
+        self.changed = True
+        self.before = {}
+        self.after = self.wanted()
+        if self.check_mode:
+            return self.predicted(None)
+        self.resource_id = self.write(self.create, self.find_created)
+        return self.wait_ready()
+
+    def _recreate(self, current, diffs):
+        self.changed = True
+        self.after = dict(self.before, **dict((k, v[1]) for k, v in diffs.items()))
+        if self.check_mode:
+            return self.predicted(None)
+        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        self.wait_for(self.get, lambda r: r is None, what=self.what(current))
+        self.resource_id = None
+        self.resource_id = self.write(self.create, self.find_created)
+        return self.wait_ready()
+
+    def immutable_changed(self, current, fixed):
+        """Options that differ but cannot be changed: fail naming each with both values."""
+        detail = "; ".join("%s: is %s, the task wants %s" % (k, show(v[0]), show(v[1])) for k, v in sorted(fixed.items()))
+        hint = (" Set them back, or use recreate=true to delete it and create it again." if self.recreatable else
+                " Set them back, or delete it and create it again.")
+        self.fail("%s differs in options that cannot be changed once it exists: %s.%s" % (self.what(current), detail, hint),
+                  **self._diff_result())
+
+    def _gone_or_deleting(self):
+        raw = self.get()
+        return True if raw is None or self.deleting(raw) else None
+
+    def absent(self):
+        current = self.get()
+        if current is None:
+            self.before = self.after = {}
+            return None
+        self.resource_id = self.ident(current)
+        self.before = self.view(current)
+        self.after = {}
+        if self.deleting(current):
+            if not self.check_mode:
+                self.wait_gone()
+            return None
+        self.changed = True
+        if self.check_mode:
+            return None
+        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        self.wait_gone()
+        return None
+
+    # ------------------------------------------------------------------ result
+    def _diff_result(self):
+        if not self.module._diff:
+            return {}
+        return dict(diff=dict(before=self.before or {}, after=self.after or {}))
+
+    def exit(self, final, **extra):
+        result = dict(self.result)
+        result[self.represent] = self.to_dict(final) if final is not None else {}
+        result.update(self._diff_result())
+        result.update(extra)
+        self.m.exit(changed=self.changed, **result)

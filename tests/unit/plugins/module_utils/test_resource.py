@@ -1,0 +1,312 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""KsyunResource: the present/absent flow, check mode, diff, waits and writes whose answer was lost.
+
+A toy resource ("thing") keeps its objects in a Python dict, so that every write the flow makes is
+recorded and nothing but the flow is tested.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
+from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, mask, wait_options
+
+CREDS = dict(access_key="AKLTopt", secret_key="opt-secret", region="cn-beijing-6")
+
+
+def lost(action="CreateThing"):
+    return KsyunError("ConnectionError", "the connection was lost before a complete answer", action=action,
+                      maybe_applied=True)
+
+
+class World(object):
+    """The toy API: objects by name, a log of writes, and scripted write failures."""
+
+    def __init__(self, **things):
+        self.things = dict((k, dict(v)) for k, v in things.items())
+        self.writes = []
+        self.fail = {}        # write name -> list of ("lost-applied" | "lost-not-applied" | KsyunError)
+        self.reads = 0
+        self.on_read = None   # callable(world) run at every read (lifecycles)
+
+    def read(self, name):
+        self.reads += 1
+        if self.on_read:
+            self.on_read(self)
+        thing = self.things.get(name)
+        return dict(thing) if thing is not None else None
+
+    def _write(self, what, apply):
+        self.writes.append(what)
+        outcome = self.fail.get(what, [None]).pop(0) if self.fail.get(what) else None
+        if outcome == "lost-not-applied":
+            raise lost(what)
+        apply()
+        if outcome == "lost-applied":
+            raise lost(what)
+        if isinstance(outcome, KsyunError):
+            raise outcome
+
+
+class Thing(KsyunResource):
+    represent = "thing"
+    argument_spec = dict(name=dict(type="str", required=True), size=dict(type="int"), note=dict(type="str"),
+                         secret=dict(type="str", no_log=False), recreate=dict(type="bool", default=False),
+                         state=dict(type="str", default="present", choices=["present", "absent"]),
+                         **wait_options(30))
+    mutable = ("note",)
+    recreatable = True
+    world = None
+
+    def validate(self):
+        if self.params["size"] is not None and self.params["size"] < 1:
+            return "size must be at least 1, got %d" % self.params["size"]
+
+    def get(self):
+        return self.world.read(self.params["name"])
+
+    def ident(self, raw):
+        return raw["Name"]
+
+    def view(self, raw):
+        return dict(name=raw["Name"], size=raw.get("Size"), note=raw.get("Note"))
+
+    def wanted(self):
+        return dict((k, self.params[k]) for k in ("name", "size", "note") if self.params[k] is not None)
+
+    def status(self, raw):
+        return raw.get("Status")
+
+    def ready(self, raw):
+        return raw.get("Status") == "ready"
+
+    def failed(self, raw):
+        return raw.get("Status") == "error"
+
+    def deleting(self, raw):
+        return raw.get("Status") == "deleting"
+
+    def create(self):
+        name = self.params["name"]
+        if self.params["secret"]:
+            self.hide(self.params["secret"])
+        self.world._write("CreateThing", lambda: self.world.things.__setitem__(
+            name, dict(Name=name, Size=self.params["size"] or 1, Note=self.params["note"], Status="ready")))
+        return name
+
+    def update(self, current, changes):
+        self.world._write("UpdateThing", lambda: self.world.things[current["Name"]].update(Note=changes["note"][1]))
+
+    def delete(self, current):
+        self.world._write("DeleteThing", lambda: self.world.things.pop(current["Name"]))
+
+
+@pytest.fixture(autouse=True)
+def fast(monkeypatch):
+    monkeypatch.setattr(_resource, "REREAD_PAUSE", 0)
+    monkeypatch.setattr(_resource, "POLL_START", 0)
+    monkeypatch.setattr(_resource.time, "sleep", lambda s: None)
+
+
+def run(world, capsys, check=False, diff=False, **args):
+    Thing.world = world
+    args = dict(CREDS, **args)
+    if check:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as info:
+            Thing.run_module()
+    out = json.loads(capsys.readouterr().out)
+    out["rc"] = info.value.code
+    return out
+
+
+# ----------------------------------------------------------------------------------- present
+
+def test_create_then_converged(capsys):
+    world = World()
+    out = run(world, capsys, diff=True, name="a", size=2, note="n")
+    assert out["rc"] == 0 and out["changed"] is True
+    assert out["thing"] == {"name": "a", "size": 2, "note": "n", "status": "ready"}
+    assert out["diff"] == {"before": {}, "after": {"name": "a", "size": 2, "note": "n"}}
+    assert world.writes == ["CreateThing"]
+    world.reads = 0
+    out = run(world, capsys, name="a", size=2, note="n")
+    assert out["changed"] is False and world.writes == ["CreateThing"]
+    assert world.reads == 1   # a converged run reads once (the object is ready: no wait poll)
+
+
+def test_check_mode_predicts_and_writes_nothing(capsys):
+    world = World(b=dict(Name="b", Size=1, Note="old", Status="ready"))
+    out = run(world, capsys, check=True, diff=True, name="a", size=2)
+    assert out["changed"] is True and out["thing"] == {} and world.writes == []
+    assert out["diff"]["after"] == {"name": "a", "size": 2}
+    out = run(world, capsys, check=True, diff=True, name="b", note="new")
+    assert out["changed"] is True and world.writes == []
+    assert out["diff"] == {"before": {"name": "b", "size": 1, "note": "old"},
+                           "after": {"name": "b", "size": 1, "note": "new"}}
+    out = run(world, capsys, check=True, name="b", state="absent")
+    assert out["changed"] is True and world.writes == [] and "b" in world.things
+
+
+def test_write_refuses_to_run_in_check_mode(capsys):
+    class Sneaky(Thing):
+        def before_create(self):
+            self.write(lambda: self.world._write("CreateThing", lambda: None))
+    world = World()
+    Sneaky.world = world
+    args = dict(CREDS, name="a", _ansible_check_mode=True)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            Sneaky.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert out["failed"] is True and "check mode" in out["msg"] and world.writes == []
+
+
+def test_bad_input_fails_before_any_read(capsys):
+    world = World()
+    out = run(world, capsys, name="a", size=0)
+    assert out["rc"] == 1 and out["msg"] == "size must be at least 1, got 0"
+    assert world.reads == 0 and world.writes == []
+
+
+def test_mutable_update_reads_again(capsys):
+    world = World(a=dict(Name="a", Size=1, Note="old", Status="ready"))
+    out = run(world, capsys, diff=True, name="a", note="new")
+    assert out["changed"] is True and world.writes == ["UpdateThing"]
+    assert out["thing"]["note"] == "new"
+    assert out["diff"]["before"]["note"] == "old" and out["diff"]["after"]["note"] == "new"
+
+
+def test_immutable_difference_fails_naming_each_option_and_both_values(capsys):
+    world = World(a=dict(Name="a", Size=1, Note="old", Status="ready"))
+    out = run(world, capsys, diff=True, name="a", size=3, note="new")
+    assert out["rc"] == 1 and world.writes == []
+    assert "size: is 1, the task wants 3" in out["msg"]
+    assert "note" not in out["msg"]   # mutable: not a reason to fail
+    assert "recreate=true" in out["msg"]
+    assert out["diff"]["before"]["size"] == 1
+
+
+def test_recreate_deletes_waits_and_creates(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
+    out = run(world, capsys, diff=True, name="a", size=3, recreate=True)
+    assert out["changed"] is True and world.writes == ["DeleteThing", "CreateThing"]
+    assert out["thing"]["size"] == 3
+    assert out["diff"] == {"before": {"name": "a", "size": 1, "note": None}, "after": {"name": "a", "size": 3, "note": None}}
+
+
+# ----------------------------------------------------------------------------------- lost answers
+
+def test_lost_create_answer_is_read_back_not_repeated(capsys):
+    world = World()
+    world.fail["CreateThing"] = ["lost-applied"]
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 0 and out["changed"] is True
+    assert world.writes == ["CreateThing"] and list(world.things) == ["a"]
+
+
+def test_lost_create_that_did_not_apply_is_sent_again_after_the_rereads(capsys):
+    world = World()
+    world.fail["CreateThing"] = ["lost-not-applied"]
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 0 and world.writes == ["CreateThing", "CreateThing"]
+    # 1 read before, REREADS re-reads, then the read of the wait
+    assert world.reads == 1 + _resource.REREADS + 1
+
+
+def test_resends_are_bounded(capsys):
+    world = World()
+    world.fail["CreateThing"] = ["lost-not-applied"] * 10
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["error"]["maybe_applied"] is True
+    assert world.writes == ["CreateThing"] * (1 + _resource.RESENDS)
+
+
+def test_an_error_that_did_not_reach_the_server_is_not_reread(capsys):
+    world = World()
+    world.fail["CreateThing"] = [KsyunError("InvalidParameterValue", "no", status=400, action="CreateThing")]
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["error"]["code"] == "InvalidParameterValue"
+    assert world.reads == 1
+
+
+def test_lost_delete_answer(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
+    world.fail["DeleteThing"] = ["lost-applied"]
+    out = run(world, capsys, name="a", state="absent")
+    assert out["rc"] == 0 and out["changed"] is True and world.writes == ["DeleteThing"]
+
+
+# ----------------------------------------------------------------------------------- absent, deleting, waits
+
+def test_absent_twice(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
+    out = run(world, capsys, diff=True, name="a", state="absent")
+    assert out["changed"] is True and out["thing"] == {} and out["diff"]["after"] == {}
+    out = run(world, capsys, name="a", state="absent")
+    assert out["changed"] is False and world.writes == ["DeleteThing"]
+
+
+def test_deleting_counts_as_absent_in_progress(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="deleting"))
+    reads = []
+
+    def finish(w):
+        reads.append(1)
+        if len(reads) == 3:   # the deletion ends at the third read
+            w.things.pop("a", None)
+    world.on_read = finish
+    out = run(world, capsys, name="a", state="absent")
+    assert out["changed"] is False and world.writes == [] and "a" not in world.things
+    # present: waits until it is gone, then creates it again
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="deleting"))
+    reads[:] = []
+    world.on_read = finish
+    out = run(world, capsys, name="a")
+    assert out["changed"] is True and world.writes == ["CreateThing"]
+    # ... unless wait=false
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="deleting"))
+    out = run(world, capsys, name="a", wait=False)
+    assert out["rc"] == 1 and "being deleted" in out["msg"]
+
+
+def test_wait_fails_fast_on_a_failure_state_with_the_statuses_seen(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    steps = ["building", "installing", "error"]
+    world.on_read = lambda w: w.things["a"].update(Status=steps.pop(0) if len(steps) > 1 else steps[0])
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["wait_reason"] == "failed"
+    assert "last status error (seen: building -> installing -> error)" in out["msg"]
+
+
+def test_wait_timeout_reports_the_last_status(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    out = run(world, capsys, name="a", wait_timeout=0)
+    assert out["rc"] == 1 and out["wait_reason"] == "timeout"
+    assert out["msg"].startswith("thing a not ready after 0 seconds: last status building")
+    out = run(world, capsys, name="a", wait=False)
+    assert out["rc"] == 0 and out["thing"]["status"] == "building"
+
+
+def test_hidden_values_never_reach_the_output(capsys):
+    world = World()
+    world.fail["CreateThing"] = [KsyunError("Oops", "echoing s3cr3t-value back", status=400, action="CreateThing")]
+    out = run(world, capsys, name="a", secret="s3cr3t-value")
+    assert out["rc"] == 1 and "s3cr3t-value" not in json.dumps(out)
+
+
+def test_mask():
+    value = {"A": 1, "InstancePassword": "p", "Nested": [{"Password": "q", "B": None}], "Password": None}
+    assert mask(value, ("InstancePassword", "Password")) == {
+        "A": 1, "InstancePassword": "********", "Nested": [{"Password": "********", "B": None}], "Password": None}
