@@ -23,9 +23,10 @@ description:
   - The documents name no error for "already registered" or "not registered"; the codes the module
     expects (C(AccountAlreadyRegistered), C(AccountNotRegistered)) are not verified against the live
     API. Any other answer fails the task with the API's own code and message.
-  - A write whose answer was lost is sent again (at most twice): registering twice, or setting the
-    same password twice, leaves the same state. When a resent C(RegisterRepositoryAccount) answers
-    "already registered", the first one may have registered the account, so the task reports a change.
+  - A write whose answer was lost is sent again (at most twice), because registering twice, or setting
+    the same password twice, leaves the same state. When a resent C(RegisterRepositoryAccount) answers
+    that the account is already registered, the first one may have registered it, so the task reports
+    a change.
 options:
   password:
     description:

@@ -39,7 +39,7 @@ options:
       - With O(state=absent), delete the namespace's repositories (and their tags) first, one by one
         with C(DeleteRepository).
       - Without it, a namespace that holds repositories fails the task, naming how many.
-      - Helm charts cannot be deleted through the API: a namespace with charts fails the task even with
+      - Helm charts cannot be deleted through the API, so a namespace with charts fails the task even with
         O(force=true).
     type: bool
     default: false

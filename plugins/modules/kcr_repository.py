@@ -28,8 +28,8 @@ options:
   description:
     description:
       - The repository description. The only thing that can be changed on an existing repository.
-      - Not set means not managed. V("") empties it with C(UpdateRepoDesc) and an empty C(Description):
-        the documents make that parameter required and do not say whether an empty one is accepted;
+      - Not set means not managed. V("") empties it with C(UpdateRepoDesc) and an empty C(Description).
+        The documents make that parameter required and do not say whether an empty one is accepted;
         if the API refuses it, the task fails with the API's message.
     type: str
   create_namespace:

@@ -17,7 +17,7 @@ description:
     the C(DeleteTags) API action, or asserts that they exist; reads with C(DescribeRepository) and
     C(DescribeTag).
   - Tags are created by pushing images (C(docker push)); the API cannot create them. So
-    O(state=present) changes nothing: it fails, listing the missing tags, unless every tag exists.
+    O(state=present) changes nothing; it fails, listing the missing tags, unless every tag exists.
 options:
   repository:
     description:
