@@ -145,10 +145,7 @@ class KcrRepository(KsyunResource):
         return self.params["name"].split("/", 1)[0]
 
     def validate(self):
-        namespace, _sep, repo = self.params["name"].partition("/")
-        if not namespace.strip() or not repo.strip():
-            return "name must be a full repository name namespace/repository, got %r" % self.params["name"]
-        return None
+        return kcr.check_repo_name("name", self.params["name"])
 
     def get(self):
         return kcr.find_repository(self.client, self.params["name"])

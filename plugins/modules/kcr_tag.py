@@ -163,9 +163,9 @@ class KcrTag(KsyunResource):
         return unique(self.params["tags"])
 
     def validate(self):
-        namespace, _sep, path = self.params["repository"].partition("/")
-        if not namespace.strip() or not path.strip():
-            return "repository must be a full repository name namespace/repository, got %r" % self.params["repository"]
+        problem = kcr.check_repo_name("repository", self.params["repository"])
+        if problem:
+            return problem
         if not self.params["tags"]:
             return "tags must list at least one tag"
         if any(not t.strip() for t in self.params["tags"]):

@@ -133,21 +133,13 @@ ARGUMENT_SPEC = dict(
 FILTERS = {"tags": "tag"}
 
 
-def check_repository(name):
-    """A message when the repository name is not namespace/repository, or None."""
-    namespace, _sep, path = name.partition("/")
-    if not namespace or not path:
-        return "repository must be a full repository name namespace/repository, got: %r" % name
-    return None
-
-
 def describe(m):
     return kcr.describe_tags(m.client, m.params["repository"], filters=filters_from(m.params, FILTERS))
 
 
 def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    problem = check_repository(m.params["repository"]) if m.params["repository"] is not None else None
+    problem = kcr.check_repo_name("repository", m.params["repository"]) if m.params["repository"] is not None else None
     if problem:
         m.fail(problem)
     with m.fail_on_error():
