@@ -190,8 +190,9 @@ def test_exact_lookups_keep_only_the_exact_name():
     rec = Recorder(pages=[{"RepoName": "ns/web-2"}, {"RepoName": "ns/web"}])
     assert kcr.find_repository(rec, "ns/web") == {"RepoName": "ns/web"}
     assert kcr.find_repository(rec, "ns/we") is None
-    assert [(c[0], c[3], clean(c[4])) for c in rec.calls] == [("paginate", "DescribeRepository", {"RepoName.1": "ns/web"}),
-                                                            ("paginate", "DescribeRepository", {"RepoName.1": "ns/we"})]
+    assert [(c[0], c[3], clean(c[4])) for c in rec.calls] == [
+        ("paginate", "DescribeRepository", {"RepoName.1": "ns/web"}),
+        ("paginate", "DescribeRepository", {"RepoName.1": "ns/we"})]
 
 
 def test_describe_tags_without_a_repository_sends_no_repo_name():
