@@ -20,6 +20,7 @@ A resource module is one small class on `KsyunResource` (hetzner.hcloud's shape)
         def create(self): ...                 # send the create; returns the new object's id
         def find_created(self): ...           # after a create whose answer was lost: that id, or None
         def update(self, current, changes): ...   # send `changes` ({option: (have, want)})
+        def before_delete(self, current): ...     # reads/checks a delete needs (check mode too)
         def delete(self, current): ...
 
     def main():
@@ -170,6 +171,10 @@ class KsyunResource(object):
 
     def update(self, current, changes):
         raise NotImplementedError
+
+    def before_delete(self, current):
+        """Reads (and checks) a delete needs, in check mode too: a real run would fail the same way."""
+        return None
 
     def delete(self, current):
         raise NotImplementedError
@@ -374,6 +379,7 @@ class KsyunResource(object):
             if not self.check_mode:
                 self.wait_gone()
             return None
+        self.before_delete(current)
         self.changed = True
         if self.check_mode:
             return None

@@ -6,9 +6,9 @@
 
 This is a private module of the ksyun.cloud collection; it may change without notice.
 
-Reads return the raw answers (CamelCase dicts), whole lists over every page. Writes return the
-answer dict and raise KsyunError. Passwords are sent as parameters only: a KsyunError never
-carries parameters.
+Reads return the raw answers (CamelCase dicts), whole lists over every page; `find_namespace` and
+`find_repository` look one object up by its exact name. Writes return the answer dict and raise
+KsyunError. Passwords are sent as parameters only: a KsyunError never carries parameters.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +21,19 @@ SERVICE = "kce"
 VERSION = "2018-03-14"
 
 REPO_TYPES = ("KSYUN HUB", "DOCKER HUB")
+
+#: the documents: the N of a list parameter (Filter.N, Filter.N.Value.M, ID.N and the like) is 1..100
+LIST_MAX = 100
+
+#: The error codes of the two registry-account answers the module must tell apart, because no action
+#: reads the account: RegisterRepositoryAccount for an account that is already registered, and
+#: ModifyPassword for one that is not. UNVERIFIED against the live API: the documents name no such
+#: error; these are the codes the emulator chose (tests/emulator/kcr.py). Any other answer fails the
+#: task with the API's own message, so a live API that answers otherwise is seen at once.
+ACCOUNT_ANSWERS = {
+    "already_registered": "AccountAlreadyRegistered",
+    "not_registered": "AccountNotRegistered",
+}
 
 
 def _read(client, action, params=None):
@@ -37,7 +50,18 @@ def _pages(client, action, params, result_key):
     return client.paginate(SERVICE, VERSION, action, params, result_key)
 
 
-def _truth(value):
+def check_repo_name(option, value):
+    """A message when `value` (of `option`) is not a full repository name ``namespace/repository``, or None.
+
+    The documents define a repository name only as its namespace, a ``/`` and the repository."""
+    namespace, _sep, path = value.partition("/")
+    if not namespace.strip() or not path.strip():
+        return "%s must be a full repository name namespace/repository, got %r" % (option, value)
+    return None
+
+
+def truth(value):
+    """A boolean answer field as a bool (``true``/``"true"``/``1``)."""
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes")
     return bool(value)
@@ -54,7 +78,7 @@ def describe_namespaces(client, namespace=None, filters=None):
 
 def namespace_exists(client, namespace):
     """RepoNamespaceExist: True when the name is taken (by this account or another one)."""
-    return _truth(_read(client, "RepoNamespaceExist", {"Namespace": namespace}).get("Exist"))
+    return truth(_read(client, "RepoNamespaceExist", {"Namespace": namespace}).get("Exist"))
 
 
 def describe_repositories(client, repo_names=None, filters=None):
@@ -71,8 +95,8 @@ def describe_public_repositories(client, repo_names=None, filters=None):
     return _pages(client, "DescribePublicRepository", params, "RepoSet")
 
 
-def describe_tags(client, repo_name, filters=None):
-    """DescribeTag: the tags of one repository (filter: tag)."""
+def describe_tags(client, repo_name=None, filters=None):
+    """DescribeTag: the tags of one repository, or without it of all the account's (filter: tag)."""
     params = {"RepoName": repo_name}
     params.update(flatten_filters(filters))
     return _pages(client, "DescribeTag", params, "TagSet")
@@ -81,6 +105,18 @@ def describe_tags(client, repo_name, filters=None):
 def get_favorites(client):
     """GetFavor: the repositories the account marked as favourites."""
     return _pages(client, "GetFavor", {}, "FavorSet")
+
+
+def find_namespace(client, namespace):
+    """The account's namespace of exactly this name (DescribeRepoNamespace), or None."""
+    found = [n for n in describe_namespaces(client, namespace=namespace) if n.get("Namespace") == namespace]
+    return found[0] if found else None
+
+
+def find_repository(client, repo_name):
+    """The account's repository of exactly this name (DescribeRepository), or None."""
+    found = [r for r in describe_repositories(client, repo_names=[repo_name]) if r.get("RepoName") == repo_name]
+    return found[0] if found else None
 
 
 # ----------------------------------------------------------------------------------- writes

@@ -28,12 +28,16 @@ options:
   description:
     description:
       - The repository description. The only thing that can be changed on an existing repository.
-      - Not set means not managed; V("") empties it.
+      - Not set means not managed. V("") empties it with C(UpdateRepoDesc) and an empty C(Description).
+        The documents make that parameter required and do not say whether an empty one is accepted;
+        if the API refuses it, the task fails with the API's message.
     type: str
   create_namespace:
     description:
       - Create the namespace (private unless O(namespace_public=true)) when it does not exist.
       - Without it, a missing namespace fails the task before any change, naming the namespace.
+      - A namespace name held by another account (namespace names are registry-wide) fails the task
+        before any change, naming it.
       - Only used with O(state=present); an existing namespace is left as it is.
     type: bool
     default: false
@@ -141,15 +145,10 @@ class KcrRepository(KsyunResource):
         return self.params["name"].split("/", 1)[0]
 
     def validate(self):
-        namespace, _sep, repo = self.params["name"].partition("/")
-        if not namespace.strip() or not repo.strip():
-            return "name must be a full repository name namespace/repository, got %r" % self.params["name"]
-        return None
+        return kcr.check_repo_name("name", self.params["name"])
 
     def get(self):
-        name = self.params["name"]
-        found = [r for r in kcr.describe_repositories(self.client, repo_names=[name]) if r.get("RepoName") == name]
-        return found[0] if found else None
+        return kcr.find_repository(self.client, self.params["name"])
 
     def ident(self, raw):
         return raw["RepoName"]
@@ -164,20 +163,21 @@ class KcrRepository(KsyunResource):
         return want
 
     def before_create(self):
-        names = [n.get("Namespace") for n in kcr.describe_namespaces(self.client, namespace=self.namespace)]
-        if self.namespace in names:
+        if kcr.find_namespace(self.client, self.namespace) is not None:
             return
         if not self.params["create_namespace"]:
             self.fail("the namespace %s of repository %s does not exist: create it first (ksyun.cloud.kcr_namespace) "
                       "or set create_namespace=true" % (self.namespace, self.params["name"]))
+        if kcr.namespace_exists(self.client, self.namespace):
+            self.fail("the namespace %s of repository %s cannot be created: the name is taken by another account "
+                      "(namespace names are registry-wide)" % (self.namespace, self.params["name"]))
         self.result["namespace_created"] = True
         if not self.check_mode:
             self.write(lambda: kcr.create_namespace(self.client, self.namespace, self.params["namespace_public"]),
                        self._namespace_created)
 
     def _namespace_created(self):
-        names = [n.get("Namespace") for n in kcr.describe_namespaces(self.client, namespace=self.namespace)]
-        return True if self.namespace in names else None
+        return True if kcr.find_namespace(self.client, self.namespace) is not None else None
 
     def create(self):
         kcr.create_repository(self.client, self.params["name"], self.params["description"])

@@ -8,20 +8,22 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: kcr_tag_info
-short_description: List the tags of a Kingsoft Cloud KCR image repository
+short_description: List the image tags of Kingsoft Cloud KCR repositories
 version_added: 0.1.0
 author:
   - ksyun.cloud developers (!UNKNOWN)
 description:
-  - Lists the image tags (versions) of one repository of the Kingsoft Cloud Container Registry (KCR)
-    with the C(DescribeTag) API action, following every page of the answer.
+  - Lists the image tags (versions) of one repository of the Kingsoft Cloud Container Registry (KCR),
+    or of all the account's repositories, with the C(DescribeTag) API action, following every page of
+    the answer.
 options:
   repository:
     description:
       - The full repository name, C(namespace/repository).
       - The module fails when the repository does not exist.
+      - Not set lists the tags of every repository of the account (C(DescribeTag) without C(RepoName),
+        which the documents make optional).
     type: str
-    required: true
     aliases: [repo_name]
   tags:
     description:
@@ -42,6 +44,10 @@ EXAMPLES = r"""
     repository: my-namespace/my-repo
     region: cn-beijing-6
   register: tags
+
+- name: Every tag of every repository of the account
+  ksyun.cloud.kcr_tag_info: {}
+  register: all_tags
 
 - name: The digest behind "latest"
   ksyun.cloud.kcr_tag_info:
@@ -118,7 +124,7 @@ from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunMo
 
 
 ARGUMENT_SPEC = dict(
-    repository=dict(type="str", required=True, aliases=["repo_name"]),
+    repository=dict(type="str", aliases=["repo_name"]),
     tags=dict(type="list", elements="str"),
 )
 
@@ -127,21 +133,13 @@ ARGUMENT_SPEC = dict(
 FILTERS = {"tags": "tag"}
 
 
-def check_repository(name):
-    """A message when the repository name is not namespace/repository, or None."""
-    namespace, _sep, path = name.partition("/")
-    if not namespace or not path:
-        return "repository must be a full repository name namespace/repository, got: %r" % name
-    return None
-
-
 def describe(m):
     return kcr.describe_tags(m.client, m.params["repository"], filters=filters_from(m.params, FILTERS))
 
 
 def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    problem = check_repository(m.params["repository"])
+    problem = kcr.check_repo_name("repository", m.params["repository"]) if m.params["repository"] is not None else None
     if problem:
         m.fail(problem)
     with m.fail_on_error():

@@ -9,24 +9,40 @@ Store kinds (all private to this module):
 | `kcr_repo` | `namespace/repo` | namespace | RepoSet fields (Public is derived from the namespace) |
 | `kcr_public_repo` | repo name | | the registry's public catalogue, copied into the account lazily |
 | `kcr_tag` | `repo:tag` | repo name | TagSet fields |
-| `kcr_favor` | repo name | | FavorSet fields |
+| `kcr_favor` | `RepoType|RepoName` | | FavorSet fields (a favourite is the pair) |
 | `kcr_account` | `"registry"` | | the registry login: salted PBKDF2 hash only, never the password |
 | `kcr_meta` | `"seeded"` | | marks the account as seeded |
 
-Decisions where the documents are silent (also see the tests):
+Decisions where the documents are silent (the emulator's own choices; no module may rely on them;
+also see the tests):
 
+- Error codes.  The documents name no KCR error: every code below is the emulator's own, in the
+  shape of the documented common ones.  404 `NamespaceNotFound`, `RepositoryNotFound`,
+  `TagNotFound`, `FavorNotFound` (`core.not_found`); 400 `NamespaceAlreadyExists`,
+  `RepositoryAlreadyExists`, `FavorAlreadyExists`, `NamespaceNotEmpty` (DeleteRepoNamespace: the
+  document only says such a namespace "is not allowed" to be deleted), `AccountAlreadyRegistered`
+  (RegisterRepositoryAccount twice) and `AccountNotRegistered` (ModifyPassword first).
 - Times are printed `YYYY-MM-DD HH:MM:SS` in UTC+8 (Beijing), like the examples.
-- Namespace names: 1-63 characters, lowercase letters, digits, `-` and `_`, beginning and ending
-  with a letter or digit.  Repository names are `namespace/path`, path = one or more components of
-  lowercase letters and digits joined by single `.`, `_`, `__` or `-` runs, components joined by `/`
-  (the public catalogue has `ksyun/dns/k8s-dns-dnsmasq-nanny-amd64`), at most 255 characters in all.
+- Name and length rules (the documents have none), checked only where a name is made
+  (CreateRepoNamespace, CreateRepository, AddFavor, the admin push): namespace names 1-63
+  characters, lowercase letters, digits, `-` and `_`, beginning and ending with a letter or digit.
+  Repository names are `namespace/path`, path = one or more components of lowercase letters and
+  digits joined by single `.`, `_`, `__` or `-` runs, components joined by `/` (the public
+  catalogue has `ksyun/dns/k8s-dns-dnsmasq-nanny-amd64`), at most 255 characters in all.
+  Descriptions at most 1000 characters.  Every other action looks a name up: a name outside the
+  rules simply does not exist (RepoNamespaceExist answers false, DescribeRepository matches
+  nothing, a delete answers `*NotFound`) and is never refused as invalid.
 - A namespace name is unique in the whole registry: `RepoNamespaceExist` answers true for a name
   taken by ANY account (or by the registry itself: `ksyun`, `openshift`), and CreateRepoNamespace of
   such a name fails with NamespaceAlreadyExists.  That is the only thing one account can learn about
   another; every other action sees the caller's own data only.
-- `ChartCount` stays 0 (the API has no Helm actions); `add_charts()` lets tests seed charts.
+- `ChartCount` stays 0 (the API has no Helm actions); `add_charts()` (admin `POST
+  /_emulator/charts`) lets tests seed charts.
 - Repositories inherit `Public` from their namespace at read time (ModifyRepoNamespaceType flips
   them all).  DescribeRepository ignores unknown RepoName.N values (empty result, not an error).
+- UpdateRepoDesc: `Description` is required (the table), and sent empty it empties the
+  description: a repository created without one has an empty description (the catalogue prints
+  `"Description": ""`), so that is a valid state, and UpdateRepoDesc is the only way back to it.
 - Tags cannot be pushed through the API; `push_tag()` seeds them.  `DescribeTag` without RepoName
   lists every tag of the caller's repositories; with a public repository's name it lists that
   repository's seeded tags, or else a single `latest` (public tags cannot be deleted).
@@ -35,12 +51,15 @@ Decisions where the documents are silent (also see the tests):
   String); clients should accept both.
 - Orders: namespaces, repositories and tags by name (the examples' order), the public catalogue
   newest first (as printed).  Optional parameters sent empty count as not sent.
-- Favourites: `KSYUN HUB` targets must be a public repository or one of the caller's repositories
+- Favourites: one is the pair (RepoName, RepoType): the same name may be a favourite of both
+  registries.  `KSYUN HUB` targets must be a public repository or one of the caller's repositories
   (else RepositoryNotFound); `DOCKER HUB` targets are outside the emulator and only checked for
-  syntax.  FavorCount of the caller's copy of the target is kept in step (the public catalogue is
-  copied per account, so its FavorCount counts the caller's favourite only).  GetFavor lists KSYUN HUB
-  first, then DOCKER HUB, each by name (the example's order).  Deleting a repository also removes
-  the caller's favourite of it.
+  syntax, and kept as sent (a bare `redis` is not rewritten to `library/redis`).  DeleteFavor has
+  no RepoType: it removes the caller's favourites of that name of both types.  FavorCount of the
+  caller's copy of the target is kept in step (the public catalogue is copied per account, so its
+  FavorCount counts the caller's favourite only).  GetFavor lists KSYUN HUB first, then DOCKER HUB,
+  each by name (the example's order).  Deleting a repository also removes the caller's KSYUN HUB
+  favourite of it.
 - Passwords: 8-32 characters from letters, digits and the documented specials
   ``!$%()*+,-./:;<=>?@[]^_`{|}~`` (the print loses `|` and `]` to the table layout and shows `?`
   in ModifyPassword only; we accept the union), at least two of the three classes.  Never stored
@@ -137,15 +156,20 @@ def _store(req):
 
 
 def _namespace_param(p, name="Namespace"):
+    """A namespace name being made: the emulator's name rules apply."""
     return p.str(name, required=True, pattern=NAMESPACE_RE, max_len=63)
 
 
-def _repo_param(p, name="RepoName", required=True):
-    value = p.str(name, required=required)
-    if not value:                       # not sent, or sent empty (optional): absent
-        return None
+def _repo_param(p, name="RepoName"):
+    """A repository name being made: the emulator's name rules apply."""
+    value = p.str(name, required=True)
     _check_repo_name(value, name)
     return value
+
+
+def _lookup_param(p, name, required=True):
+    """A name to look up: no rule applies (a name outside them does not exist); None when not sent."""
+    return p.str(name, required=required) or None
 
 
 def _check_repo_name(value, name):
@@ -241,7 +265,7 @@ def describe_repo_namespace(req):
         params=("Namespace", "Public"))
 def modify_repo_namespace_type(req):
     p = req.params
-    name = _namespace_param(p)
+    name = _lookup_param(p, "Namespace")
     public = p.bool("Public", required=True)
     store = _store(req)
     ns = store.get("kcr_namespace", name)
@@ -255,7 +279,7 @@ def modify_repo_namespace_type(req):
 @action(SERVICE, VERSION, "RepoNamespaceExist",
         params=("Namespace",))
 def repo_namespace_exist(req):
-    name = _namespace_param(req.params)
+    name = _lookup_param(req.params, "Namespace")
     store = _store(req)
     exist = store.get("kcr_namespace", name) is not None or _taken_elsewhere(req, name)
     return {"Exist": exist}
@@ -264,7 +288,7 @@ def repo_namespace_exist(req):
 @action(SERVICE, VERSION, "DeleteRepoNamespace", mutates=True,
         params=("Namespace",))
 def delete_repo_namespace(req):
-    name = _namespace_param(req.params)
+    name = _lookup_param(req.params, "Namespace")
     store = _store(req)
     ns = store.get("kcr_namespace", name)
     if ns is None:
@@ -305,8 +329,6 @@ def create_repository(req):
 def describe_repository(req):
     p = req.params
     names = p.list("RepoName")
-    for i, n in enumerate(names):
-        _check_repo_name(n, "RepoName.%d" % (i + 1))
     filters = p.filters(["public", "namespace"])
     marker, max_results = p.page(20, 99)
     store = _store(req)
@@ -327,15 +349,13 @@ def describe_repository(req):
 @action(SERVICE, VERSION, "DeleteRepository", mutates=True,
         params=("RepoName",))
 def delete_repository(req):
-    name = _repo_param(req.params)
+    name = _lookup_param(req.params, "RepoName")
     store = _store(req)
     if store.get("kcr_repo", name) is None:
         raise not_found("Repository", name)
     for tag in store.list("kcr_tag", parent=name):
         store.delete("kcr_tag", "%s:%s" % (name, tag["TagName"]))
-    fav = store.get("kcr_favor", name)
-    if fav is not None and fav["RepoType"] == "KSYUN HUB":
-        store.delete("kcr_favor", name)
+    store.delete("kcr_favor", _favor_key("KSYUN HUB", name))
     store.delete("kcr_repo", name)
     return {}
 
@@ -345,8 +365,6 @@ def delete_repository(req):
 def describe_public_repository(req):
     p = req.params
     names = p.list("RepoName")
-    for i, n in enumerate(names):
-        _check_repo_name(n, "RepoName.%d" % (i + 1))
     filters = p.filters(["namespace"])
     marker, max_results = p.page(20, 99)
     store = _store(req)
@@ -364,7 +382,7 @@ def describe_public_repository(req):
         params=("RepoName", "Description"))
 def update_repo_desc(req):
     p = req.params
-    name = _repo_param(p)
+    name = _lookup_param(p, "RepoName")
     if not p.has("Description"):
         raise missing("Description")
     description = p.str("Description", default="", max_len=MAX_DESCRIPTION)
@@ -401,7 +419,7 @@ def _public_tags(store, name):
         params=("RepoName",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_tag(req):
     p = req.params
-    name = _repo_param(p, required=False)
+    name = _lookup_param(p, "RepoName", required=False)
     filters = p.filters(["tag"])
     marker, max_results = p.page(20, 99)
     store = _store(req)
@@ -427,7 +445,7 @@ def describe_tag(req):
         params=("RepoName", "Tag.N"))
 def delete_tags(req):
     p = req.params
-    name = _repo_param(p, required=False)
+    name = _lookup_param(p, "RepoName", required=False)
     tags = p.list("Tag", required=True)
     if not tags:
         raise missing("Tag.N")
@@ -443,11 +461,8 @@ def delete_tags(req):
             if ":" not in tag:
                 raise invalid(label, "Without RepoName a tag is namespace/repository:tag.")
             repo, tag_name = tag.rsplit(":", 1)
-            _check_repo_name(repo, label)
             if store.get("kcr_repo", repo) is None:
                 raise not_found("Repository", repo)
-        if not TAG_RE.match(tag_name):
-            raise invalid(label)
         key = "%s:%s" % (repo, tag_name)
         if store.get("kcr_tag", key) is None:
             raise not_found("Tag", key)
@@ -478,6 +493,10 @@ def _bump_favor(store, name, delta):
     store.put(kind, name, rec, parent=parent)
 
 
+def _favor_key(repo_type, name):
+    return "%s|%s" % (repo_type, name)
+
+
 @action(SERVICE, VERSION, "GetFavor",
         params=PAGE_PARAMS)
 def get_favor(req):
@@ -501,10 +520,10 @@ def add_favor(req):
             raise not_found("Repository", name)
     elif not DOCKER_HUB_RE.match(name):
         raise invalid("RepoName")
-    if store.get("kcr_favor", name) is not None:
-        raise conflict("FavorAlreadyExists", "The repository '%s' is already a favourite." % name)
-    store.put("kcr_favor", name, {"RepoName": name, "RepoType": repo_type,
-                                  "CreateTime": fmt_time(req.now())})
+    key = _favor_key(repo_type, name)
+    if store.get("kcr_favor", key) is not None:
+        raise conflict("FavorAlreadyExists", "The %s repository '%s' is already a favourite." % (repo_type, name))
+    store.put("kcr_favor", key, {"RepoName": name, "RepoType": repo_type, "CreateTime": fmt_time(req.now())})
     if repo_type == "KSYUN HUB":
         _bump_favor(store, name, +1)
     return {}
@@ -513,13 +532,14 @@ def add_favor(req):
 @action(SERVICE, VERSION, "DeleteFavor", mutates=True,
         params=("RepoName",))
 def delete_favor(req):
-    name = req.params.str("RepoName", required=True, max_len=255)
+    name = _lookup_param(req.params, "RepoName")
     store = _store(req)
-    fav = store.get("kcr_favor", name)
-    if fav is None:
+    found = [t for t in REPO_TYPES if store.get("kcr_favor", _favor_key(t, name)) is not None]
+    if not found:
         raise not_found("Favor", name)
-    store.delete("kcr_favor", name)
-    if fav["RepoType"] == "KSYUN HUB":
+    for repo_type in found:             # no RepoType in the request: every favourite of that name
+        store.delete("kcr_favor", _favor_key(repo_type, name))
+    if "KSYUN HUB" in found:
         _bump_favor(store, name, -1)
     return {}
 

@@ -248,6 +248,27 @@ class Emulator(object):
                 kcr.push_tag(store, repository, tag, now=now)
         return names
 
+    def add_charts(self, namespace, count=1, access_key=None):
+        """Emulate Helm charts pushed into a namespace of the account `access_key` (default: the first
+        account): its ChartCount grows by `count` (negative removes, never below 0); the KCR API has
+        no chart actions.  Returns the new ChartCount.  Raises KeyError for an unknown account or
+        namespace, TypeError for a count that is not an integer."""
+        kcr = self._modules.get("kcr")
+        if kcr is None:
+            raise KeyError("the emulator has no KCR service")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError("count is an integer")
+        account = self.access_key if access_key is None else access_key
+        if account not in self.accounts:
+            raise KeyError("no account %r" % (account,))
+        with self.db.transaction():
+            store = self.account_store(account)
+            ns = store.get("kcr_namespace", namespace) if isinstance(namespace, str) else None
+            if ns is None:
+                raise KeyError("no namespace %r in account %s" % (namespace, account))
+            kcr.add_charts(store, namespace, max(count, -ns.get("ChartCount", 0)))
+            return store.get("kcr_namespace", namespace)["ChartCount"]
+
     # ------------------------------------------------------------------ other services' resources
     def add_world(self, kind, count=1, region="cn-beijing-6", access_key=None, **fields):
         """Emulate resources made through services the emulator does not speak (test control).
@@ -526,6 +547,8 @@ class Emulator(object):
                 return Reply(200, {"ok": True})
             if sub == "/push" and method == "POST":
                 return self._admin_push(data)
+            if sub == "/charts" and method == "POST":
+                return self._admin_charts(data)
             if sub == "/world" and method == "POST":
                 return self._admin_world(data)
             if sub == "/requests" and method == "GET":
@@ -556,6 +579,18 @@ class Emulator(object):
         except KeyError as exc:
             return Reply(404, {"error": str(exc.args[0])})
         return Reply(200, {"pushed": pushed})
+
+    def _admin_charts(self, data):
+        """POST /_emulator/charts: {"namespace", "count"?, "access_key"?}."""
+        unknown = sorted(set(data) - {"namespace", "count", "access_key"})
+        if unknown:
+            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+        try:
+            total = self.add_charts(data.get("namespace"), count=data.get("count", 1),
+                                    access_key=data.get("access_key"))
+        except KeyError as exc:
+            return Reply(404, {"error": str(exc.args[0])})
+        return Reply(200, {"chart_count": total})
 
     def _admin_world(self, data):
         """POST /_emulator/world: {"kind", "count"?, "region"?, "access_key"?, "fields"?}."""

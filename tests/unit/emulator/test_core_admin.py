@@ -360,6 +360,46 @@ def test_push_tags_other_account_and_state(core_actions, signed, tmp_path):
         e.stop()
 
 
+# ------------------------------------------------------------------------------------ charts (helm push)
+
+def _chart_count(signed, emu, namespace, **keys):
+    status, body = signed(emu, "DescribeRepoNamespace", {"Namespace": namespace}, version=KCR, **keys)
+    assert status == 200, body
+    return body["NamespaceSet"][0]["ChartCount"]
+
+
+def test_admin_charts(emu, signed):
+    _make_repo(signed, emu, "chart-ns/app")
+    r = requests.post(emu.url + "/_emulator/charts", json={"namespace": "chart-ns", "count": 3})
+    assert r.status_code == 200 and r.json() == {"chart_count": 3}
+    assert _chart_count(signed, emu, "chart-ns") == 3
+    status, body = signed(emu, "DeleteRepository", {"RepoName": "chart-ns/app"}, version=KCR, method="POST")
+    assert status == 200
+    status, body = signed(emu, "DeleteRepoNamespace", {"Namespace": "chart-ns"}, version=KCR, method="POST")
+    assert (status, body["Error"]["Code"]) == (400, "NamespaceNotEmpty") and "3 charts" in body["Error"]["Message"]
+    r = requests.post(emu.url + "/_emulator/charts", json={"namespace": "chart-ns"})        # count defaults to 1
+    assert r.json() == {"chart_count": 4}
+    r = requests.post(emu.url + "/_emulator/charts", json={"namespace": "chart-ns", "count": -10})
+    assert r.json() == {"chart_count": 0}                                                   # never below 0
+    assert signed(emu, "DeleteRepoNamespace", {"Namespace": "chart-ns"}, version=KCR, method="POST")[0] == 200
+    for body, status in (({"namespace": "chart-ns"}, 404), ({"namespace": "x", "access_key": "AKLTNOBODY"}, 404),
+                         ({"namespace": "chart-ns", "count": "2"}, 400), ({"namespace": "chart-ns", "count": True}, 400),
+                         ({"namespace": "chart-ns", "charts": 1}, 400), ({}, 404)):
+        r = requests.post(emu.url + "/_emulator/charts", json=body)
+        assert r.status_code == status and "error" in r.json(), body
+    assert [rec["action"] for rec in emu.requests][-1] == "DeleteRepoNamespace"             # not API requests
+
+
+def test_admin_charts_other_account(two_accounts):
+    one, two = two_accounts("kcr")
+    assert two("CreateRepoNamespace", {"Namespace": "two-charts", "Public": "false"})[0] == 200
+    url = one.emu.url + "/_emulator/charts"
+    assert requests.post(url, json={"namespace": "two-charts"}).status_code == 404   # not the first account's
+    r = requests.post(url, json={"namespace": "two-charts", "count": 2, "access_key": two.who["access_key"]})
+    assert r.json() == {"chart_count": 2}
+    assert two("DescribeRepoNamespace", {"Namespace": "two-charts"})[1]["NamespaceSet"][0]["ChartCount"] == 2
+
+
 def test_admin_push_refuses_non_loopback_clients(core_actions):
     ip = _non_loopback_ip()
     if ip is None:

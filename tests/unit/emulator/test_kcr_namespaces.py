@@ -61,7 +61,16 @@ def test_modify_and_delete_unknown(kcr_api):
     kcr_api.err("DeleteRepoNamespace", {"Namespace": "nope"}, 404, "NamespaceNotFound")
     assert "Public" in kcr_api.err("ModifyRepoNamespaceType", {"Namespace": "nope"}, 400, "MissingParameter")
     kcr_api.err("RepoNamespaceExist", {}, 400, "MissingParameter")
-    kcr_api.err("RepoNamespaceExist", {"Namespace": "Bad!"}, 400, "InvalidParameterValue")
+
+
+@pytest.mark.parametrize("name", ["Bad!", "A", "-a", "x" * 64, "a/b", "中文"])
+def test_lookups_never_refuse_a_name_by_the_emulators_rules(kcr_api, name):
+    """The name rules are the emulator's own (the documents have none): only a create applies them;
+    a lookup of a name outside them finds nothing."""
+    assert kcr_api.ok("RepoNamespaceExist", {"Namespace": name})["Exist"] is False
+    assert kcr_api.ok("DescribeRepoNamespace", {"Namespace": name})["TotalCount"] == 0
+    kcr_api.err("ModifyRepoNamespaceType", {"Namespace": name, "Public": "true"}, 404, "NamespaceNotFound")
+    kcr_api.err("DeleteRepoNamespace", {"Namespace": name}, 404, "NamespaceNotFound")
 
 
 def test_delete_refused_while_repositories_or_charts(kcr_api):

@@ -53,6 +53,28 @@ def test_repository_name_refused(kcr_api, ns, name):
     assert "RepoName" in kcr_api.err("CreateRepository", {"RepoName": name}, 400, "InvalidParameterValue")
 
 
+@pytest.mark.parametrize("name", ["team", "team/Web", "Team/web", "team//web", "team/" + "a" * 251, "x y"])
+def test_repository_lookups_never_refuse_a_name(kcr_api, ns, name):
+    """A name outside the emulator's own rules simply does not exist."""
+    kcr_api.ok("CreateRepository", {"RepoName": "team/web"})
+    assert kcr_api.ok("DescribeRepository", {"RepoName.1": name})["TotalCount"] == 0
+    assert kcr_api.ok("DescribePublicRepository", {"RepoName.1": name})["TotalCount"] == 0
+    kcr_api.err("UpdateRepoDesc", {"RepoName": name, "Description": "x"}, 404, "RepositoryNotFound")
+    kcr_api.err("DeleteRepository", {"RepoName": name}, 404, "RepositoryNotFound")
+    kcr_api.err("DescribeTag", {"RepoName": name}, 404, "RepositoryNotFound")
+    kcr_api.err("DeleteTags", {"RepoName": name, "Tag.1": "v1"}, 404, "RepositoryNotFound")
+    kcr_api.err("DeleteFavor", {"RepoName": name}, 404, "FavorNotFound")
+    kcr_api.err("DeleteTags", {"RepoName": "team/web", "Tag.1": "-not a tag-"}, 404, "TagNotFound")
+
+
+def test_update_description_to_empty(kcr_api, ns):
+    """UpdateRepoDesc requires Description (the table); sent empty it empties it (the emulator's choice)."""
+    kcr_api.ok("CreateRepository", {"RepoName": "team/web", "Description": "front"})
+    kcr_api.ok("UpdateRepoDesc", {"RepoName": "team/web", "Description": ""}, method="POST")
+    assert kcr_api.ok("DescribeRepository", {"RepoName.1": "team/web"})["RepoSet"][0]["Description"] == ""
+    assert "Description" in kcr_api.err("UpdateRepoDesc", {"RepoName": "team/web"}, 400, "MissingParameter")
+
+
 @pytest.mark.parametrize("name", ["team/a", "team/a.b", "team/a_b", "team/a__b", "team/a---b", "team/x/y/z"])
 def test_repository_name_accepted(kcr_api, ns, name):
     kcr_api.ok("CreateRepository", {"RepoName": name})
@@ -65,7 +87,7 @@ def test_repository_validation(kcr_api, ns):
     kcr_api.ok("CreateRepository", {"RepoName": "team/web"})
     assert "Description" in kcr_api.err("UpdateRepoDesc", {"RepoName": "team/web"}, 400, "MissingParameter")
     kcr_api.err("DeleteRepository", {}, 400, "MissingParameter")
-    kcr_api.err("DescribeRepository", {"RepoName.1": "no-slash"}, 400, "InvalidParameterValue")
+    assert kcr_api.ok("DescribeRepository", {"RepoName.1": "no-slash"})["TotalCount"] == 0
     kcr_api.err("DescribeRepository", {"Filter.1.Name": "tag", "Filter.1.Value.1": "x"}, 400, "InvalidParameterValue")
     kcr_api.err("CreateRepository", {"RepoName": "team/dry", "DryRun": "true"}, 412, "DryRunOperation")
     assert kcr_api.ok("DescribeRepository", {"RepoName.1": "team/dry"})["TotalCount"] == 0
@@ -227,6 +249,34 @@ def test_favourite_validation(kcr_api):
     assert kcr_api.ok("GetFavor")["TotalCount"] == 0
     assert public_favor_count(kcr_api, "ksyun/nginx") == 0
     kcr_api.ok("AddFavor", {"RepoName": "redis", "RepoType": "DOCKER HUB"})
+
+
+def test_a_favourite_is_the_pair_of_name_and_type(kcr_api):
+    kcr_api.ok("CreateRepoNamespace", {"Namespace": "library", "Public": "true"})
+    kcr_api.ok("CreateRepository", {"RepoName": "library/nginx"})
+    kcr_api.ok("AddFavor", {"RepoName": "library/nginx", "RepoType": "DOCKER HUB"})
+    kcr_api.ok("AddFavor", {"RepoName": "library/nginx", "RepoType": "KSYUN HUB"})     # the other registry's
+    kcr_api.err("AddFavor", {"RepoName": "library/nginx", "RepoType": "DOCKER HUB"}, 400, "FavorAlreadyExists")
+    assert [(f["RepoName"], f["RepoType"]) for f in kcr_api.ok("GetFavor")["FavorSet"]] == [
+        ("library/nginx", "KSYUN HUB"), ("library/nginx", "DOCKER HUB")]
+    assert kcr_api.ok("DescribeRepository")["RepoSet"][0]["FavorCount"] == 1
+    # deleting the repository drops the KSYUN HUB favourite only
+    kcr_api.ok("DeleteRepository", {"RepoName": "library/nginx"})
+    assert [(f["RepoName"], f["RepoType"]) for f in kcr_api.ok("GetFavor")["FavorSet"]] == [
+        ("library/nginx", "DOCKER HUB")]
+
+
+def test_delete_favor_has_no_type_and_removes_both(kcr_api):
+    """DeleteFavor takes only RepoName (the document): the emulator removes that name's favourites of both types."""
+    kcr_api.ok("CreateRepoNamespace", {"Namespace": "library", "Public": "true"})
+    kcr_api.ok("CreateRepository", {"RepoName": "library/redis"})
+    kcr_api.ok("AddFavor", {"RepoName": "library/redis", "RepoType": "KSYUN HUB"})
+    kcr_api.ok("AddFavor", {"RepoName": "library/redis", "RepoType": "DOCKER HUB"})
+    kcr_api.ok("AddFavor", {"RepoName": "library/node", "RepoType": "DOCKER HUB"})
+    kcr_api.ok("DeleteFavor", {"RepoName": "library/redis"})
+    assert [f["RepoName"] for f in kcr_api.ok("GetFavor")["FavorSet"]] == ["library/node"]
+    assert kcr_api.ok("DescribeRepository")["RepoSet"][0]["FavorCount"] == 0
+    kcr_api.err("DeleteFavor", {"RepoName": "library/redis"}, 404, "FavorNotFound")
 
 
 def test_favourites_and_tags_are_per_account(two_accounts):

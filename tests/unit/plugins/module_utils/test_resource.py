@@ -250,6 +250,28 @@ def test_lost_delete_answer(capsys):
 
 # ----------------------------------------------------------------------------------- absent, deleting, waits
 
+def test_before_delete_checks_run_in_check_mode_too_and_block_the_delete(capsys):
+    class Guarded(Thing):
+        def before_delete(self, current):
+            self.world.read(current["Name"])      # the reads a delete needs count as reads, in check mode too
+            if current.get("Note") == "locked":
+                self.fail("thing %s is locked" % current["Name"])
+    world = World(a=dict(Name="a", Size=1, Note="locked", Status="ready"), b=dict(Name="b", Size=1, Status="ready"))
+    Guarded.world = world
+    for check in (True, False):
+        args = dict(CREDS, name="a", state="absent", _ansible_check_mode=check)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                Guarded.run_module()
+        out = json.loads(capsys.readouterr().out)
+        assert out["failed"] is True and out["msg"] == "thing a is locked"
+    assert world.writes == [] and world.reads == 4 and "a" in world.things
+    with patch_module_args(dict(CREDS, name="b", state="absent")):
+        with pytest.raises(SystemExit):
+            Guarded.run_module()
+    assert json.loads(capsys.readouterr().out)["changed"] is True and world.writes == ["DeleteThing"]
+
+
 def test_absent_twice(capsys):
     world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
     out = run(world, capsys, diff=True, name="a", state="absent")

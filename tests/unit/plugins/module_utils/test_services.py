@@ -181,6 +181,26 @@ def test_namespace_exists(value, exists):
     assert rec.calls[0][3:5] == ("RepoNamespaceExist", {"Namespace": "ns"})
 
 
+def test_exact_lookups_keep_only_the_exact_name():
+    """find_* follow every page (Recorder.paginate stands for all of them) and keep the exact name only,
+    whatever else the API matched (a looser match, or a RepoName.N it ignored)."""
+    rec = Recorder(pages=[{"Namespace": "team-a2"}, {"Namespace": "team-a"}])
+    assert kcr.find_namespace(rec, "team-a") == {"Namespace": "team-a"}
+    assert kcr.find_namespace(rec, "team") is None
+    rec = Recorder(pages=[{"RepoName": "ns/web-2"}, {"RepoName": "ns/web"}])
+    assert kcr.find_repository(rec, "ns/web") == {"RepoName": "ns/web"}
+    assert kcr.find_repository(rec, "ns/we") is None
+    assert [(c[0], c[3], clean(c[4])) for c in rec.calls] == [
+        ("paginate", "DescribeRepository", {"RepoName.1": "ns/web"}),
+        ("paginate", "DescribeRepository", {"RepoName.1": "ns/we"})]
+
+
+def test_describe_tags_without_a_repository_sends_no_repo_name():
+    rec = Recorder()
+    kcr.describe_tags(rec, filters={"tag": ["latest"]})
+    assert clean(rec.calls[0][4]) == {"Filter.1.Name": "tag", "Filter.1.Value.1": "latest"}
+
+
 # ---------------------------------------------------------------------------------------- KCI
 
 def test_container_log():

@@ -4,6 +4,7 @@ The modules' API behaviour is covered by their integration targets against the e
 """
 import pytest
 
+from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import filters_from
 
 from ansible_collections.ksyun.cloud.plugins.modules import (
@@ -96,9 +97,13 @@ def test_repository_good_options_pass():
     assert kcr_repository_info.check_options(params) is None
 
 
-@pytest.mark.parametrize("name, ok", [("ns/repo", True), ("ns/a/b", True), ("repo", False), ("/repo", False), ("ns/", False)])
-def test_tag_repository_name(name, ok):
-    assert (kcr_tag_info.check_repository(name) is None) is ok
+@pytest.mark.parametrize("name, ok", [("ns/repo", True), ("ns/a/b", True), ("repo", False), ("/repo", False), ("ns/", False),
+                                      (" /repo", False), ("ns/ ", False)])
+def test_repository_name(name, ok):
+    message = kcr.check_repo_name("repository", name)
+    assert (message is None) is ok
+    if not ok:
+        assert message.startswith("repository must be a full repository name namespace/repository") and repr(name) in message
 
 
 @pytest.mark.parametrize("tail, ok", [(1, True), (200, True), (1000, True), (0, False), (1001, False), (-5, False)])
