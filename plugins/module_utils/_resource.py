@@ -192,6 +192,10 @@ class KsyunResource(object):
     def failed(self, raw):
         return False
 
+    def detail(self, raw):
+        """What the wait messages add about the last state (a failure reason...), or None."""
+        return None
+
     def deleting(self, raw):
         """True when the resource is already being deleted ("absent, in progress")."""
         return False
@@ -268,7 +272,9 @@ class KsyunResource(object):
             return state
 
         def describe(state):
-            return "last status %s (seen: %s)" % (seen[-1] if seen else "unknown", " -> ".join(str(s) for s in seen))
+            text = "last status %s (seen: %s)" % (seen[-1] if seen else "unknown", " -> ".join(str(s) for s in seen))
+            more = self.detail(state) if state is not None else None
+            return "%s; %s" % (text, more) if more else text
 
         return self.m.wait(poll, ready, failed=failed, timeout=self.params.get("wait_timeout") or 0,
                            what=what or self.what(), describe=describe,

@@ -94,6 +94,9 @@ class Thing(KsyunResource):
     def deleting(self, raw):
         return raw.get("Status") == "deleting"
 
+    def detail(self, raw):
+        return "reason: %s" % raw["Reason"] if raw.get("Reason") else None
+
     def create(self):
         name = self.params["name"]
         if self.params["secret"]:
@@ -288,6 +291,17 @@ def test_wait_fails_fast_on_a_failure_state_with_the_statuses_seen(capsys):
     out = run(world, capsys, name="a")
     assert out["rc"] == 1 and out["wait_reason"] == "failed"
     assert "last status error (seen: building -> installing -> error)" in out["msg"]
+
+
+def test_wait_failure_adds_the_detail_of_the_last_state(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    world.on_read = lambda w: w.reads > 1 and w.things["a"].update(Status="error", Reason="disk full")
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["wait_reason"] == "failed"
+    assert out["msg"].endswith("last status error (seen: building -> error); reason: disk full")
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    out = run(world, capsys, name="a", wait_timeout=0)
+    assert out["msg"].endswith("last status building (seen: building)")   # nothing to add
 
 
 def test_wait_timeout_reports_the_last_status(capsys):
