@@ -399,3 +399,61 @@ class KsyunResource(object):
         result.update(self._diff_result())
         result.update(extra)
         self.m.exit(changed=self.changed, **result)
+
+
+class NamedResource(KsyunResource):
+    """A resource the task finds by its id (option `id_option`) or by a name the API does not
+    declare unique (option ``name``).
+
+    Subclasses set `id_option`, `id_key` and `name_key` (the API fields) and supply
+    ``describe(ids=None, name=None)``: the API objects with these ids, or a search whose answer
+    holds at least every object of that name. Answers are matched by id and by exact name, never
+    taken by position; several objects of the name fail the task listing their ids. After a create
+    whose answer was lost, `find_created()` takes the one object of the name that was not there
+    before (several fail the same way).
+    """
+
+    id_option = None
+    id_key = None
+    name_key = None
+
+    def __init__(self, module):
+        super(NamedResource, self).__init__(module)
+        self.known_ids = set()   # ids of the objects of the name seen so far
+
+    def describe(self, ids=None, name=None):
+        raise NotImplementedError
+
+    def ident(self, raw):
+        return raw[self.id_key]
+
+    def named(self):
+        """Every object whose name is exactly ``name``."""
+        name = self.params["name"]
+        return [r for r in self.describe(name=name) if r.get(self.name_key) == name]
+
+    def only(self, found, why=""):
+        if len(found) > 1:
+            self.fail("%d %ss are named %s%s: %s; set %s to choose one"
+                      % (len(found), self.name(), self.params["name"], why,
+                         ", ".join(sorted(self.ident(r) for r in found)), self.id_option))
+        return found[0] if found else None
+
+    def get(self):
+        ident = self.resource_id or self.params.get(self.id_option)
+        if ident:
+            found = [r for r in self.describe(ids=[ident]) if r.get(self.id_key) == ident]
+            return found[0] if found else None
+        found = self.named()
+        self.known_ids.update(self.ident(r) for r in found)
+        return self.only(found)
+
+    def before_create(self):
+        if self.params.get(self.id_option):
+            self.fail("%s %s does not exist: an id only finds an existing one; to create one, set name without %s"
+                      % (self.name(), self.params[self.id_option], self.id_option))
+
+    def find_created(self):
+        new = [r for r in self.named() if self.ident(r) not in self.known_ids]
+        made = self.only(new, " since the create whose answer was lost")
+        return self.ident(made) if made is not None else None
