@@ -315,6 +315,8 @@ class KsyunResource(object):
         diffs = differences(have, self.wanted())
         fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
         if fixed:
+            # what the task asks for, also shown (diff mode) when it fails
+            self.after = dict(have, **dict((k, v[1]) for k, v in diffs.items()))
             if self.recreatable and self.params.get("recreate"):
                 return self._recreate(current, diffs)
             self.immutable_changed(current, fixed)

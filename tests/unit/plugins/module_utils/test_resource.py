@@ -198,7 +198,8 @@ def test_immutable_difference_fails_naming_each_option_and_both_values(capsys):
     assert "size: is 1, the task wants 3" in out["msg"]
     assert "note" not in out["msg"]   # mutable: not a reason to fail
     assert "recreate=true" in out["msg"]
-    assert out["diff"]["before"]["size"] == 1
+    assert out["diff"] == {"before": {"name": "a", "size": 1, "note": "old"},
+                           "after": {"name": "a", "size": 3, "note": "new"}}
 
 
 def test_recreate_deletes_waits_and_creates(capsys):
