@@ -437,7 +437,7 @@ EXAMPLES = r"""
           - {name: data, mount_path: /data}
     retain_ip: true
 
-- name: A new image: the group cannot be changed, so it is deleted and created again (keeping its IP)
+- name: A new image - the group cannot be changed, so it is deleted and created again (keeping its IP)
   ksyun.cloud.kci_container_group:
     name: api
     subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
@@ -700,8 +700,8 @@ def check_options(p):
     if problem:
         return problem
     if not 1 <= len(p["security_group_ids"]) <= SECURITY_GROUPS_MAX:
-        return "security_group_ids must hold 1 to %d security groups, got %d" % (SECURITY_GROUPS_MAX,
-                                                                                len(p["security_group_ids"]))
+        return "security_group_ids must hold 1 to %d security groups, got %d" % (
+            SECURITY_GROUPS_MAX, len(p["security_group_ids"]))
     volumes = p["volumes"] or []
     for i, vol in enumerate(volumes):
         problem = check_volume(vol, "volumes[%d]" % i)
