@@ -272,8 +272,12 @@ class KciImageCache(NamedResource):
         return [kci.normalize_image_cache(c) for c in caches]
 
     def view(self, raw):
-        return dict(name=raw.get("ImageCacheName"), images=sorted(raw.get("Images") or []),
+        have = dict(name=raw.get("ImageCacheName"), images=sorted(raw.get("Images") or []),
                     size=raw.get("ImageCacheSize"), retention_days=retention_days(raw))
+        if self.params["state"] != "present":
+            return have
+        # what the task sets: the rest is not managed (a re-created cache takes the API's defaults)
+        return dict((k, have[k]) for k in self.wanted())
 
     def wanted(self):
         p = self.params
