@@ -144,9 +144,9 @@ def test_only_what_the_task_sets_is_compared():
 
 
 def test_not_comparable_ebs_settings_are_left_out_and_secrets_masked():
+    ebs = dict(fs_type="xfs", type="SSD3.0", size=20, snapshot_id="s", delete_with_instance=True)
     want = cg.wanted_view(params(
-        volumes=[dict(name="d", type="EBSVolume", ebs_volume=dict(fs_type="xfs", type="SSD3.0", size=20,
-                                                                   snapshot_id="s", delete_with_instance=True))],
+        volumes=[dict(name="d", type="EBSVolume", ebs_volume=ebs)],
         containers=[dict(name="n", image="x", env=[dict(name="A", value="1"), dict(name="PW", value="p", secret=True)])]))
     assert want["volumes"] == [dict(name="d", type="EBSVolume", ebs_volume=dict(fs_type="xfs"))]
     assert want["containers"][0]["env"] == [dict(name="A", value="1"), dict(name="PW", value=MASK)]
