@@ -78,25 +78,6 @@ options:
       - Let the API pick an image cache holding the images (C(AutoMatchImageCache)); the API default is V(false).
       - Not compared with an existing group (the API does not return it).
     type: bool
-  image_registry_credentials:
-    description:
-      - Credentials for pulling the images from private registries (C(ImageRegistryCredential.N)).
-      - Not compared with an existing group (the API never returns them).
-    type: list
-    elements: dict
-    suboptions:
-      server:
-        description: The registry address, for example C(hub.kce.ksyun.com).
-        type: str
-        required: true
-      username:
-        description: The registry user name.
-        type: str
-        required: true
-      password:
-        description: The registry password. Never logged nor returned.
-        type: str
-        required: true
   restart_policy:
     description:
       - When the containers are restarted (C(RestartPolicy)); the API default is V(Always).
@@ -355,12 +336,6 @@ options:
           size:
             description: The size, GB, from 20 to 500 (V(Local_SSD) at most 100).
             type: int
-  recreate:
-    description:
-      - When an existing group differs from the task, delete it, wait until it is gone, and create it again.
-      - Without it, such a difference fails the task, naming each option with both values.
-    type: bool
-    default: false
   state:
     description:
       - V(present) creates the group and, with O(wait), waits until it is C(Running) (or C(Succeeded));
@@ -376,6 +351,7 @@ extends_documentation_fragment:
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
   - ksyun.cloud.wait
+  - ksyun.cloud.kci
 notes:
   - Options that cannot be compared with an existing group (C(DescribeContainerGroup) does not return
     them) - O(spot_strategy), O(image_cache_id), O(auto_match_image_cache), O(image_registry_credentials),

@@ -61,31 +61,6 @@ options:
         Not set means kept for ever.
       - Compared with the days between the creation and the expiry of an existing cache, when set.
     type: int
-  image_registry_credentials:
-    description:
-      - Credentials for pulling the images from private registries (C(ImageRegistryCredential.N)).
-      - Not compared with an existing cache (the API never returns them).
-    type: list
-    elements: dict
-    suboptions:
-      server:
-        description: The registry address, for example C(hub.kce.ksyun.com).
-        type: str
-        required: true
-      username:
-        description: The registry user name.
-        type: str
-        required: true
-      password:
-        description: The registry password. Never logged nor returned.
-        type: str
-        required: true
-  recreate:
-    description:
-      - When an existing cache differs from the task, delete it, wait until it is gone, and create it again.
-      - Without it, such a difference fails the task, naming each option with both values.
-    type: bool
-    default: false
   state:
     description:
       - V(present) creates the cache (and, with O(wait), waits until it is C(Ready); C(Failed) fails the task with its C(Reason)).
@@ -101,6 +76,7 @@ extends_documentation_fragment:
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
   - ksyun.cloud.wait
+  - ksyun.cloud.kci
 notes:
   - Only C(name), C(images), C(size) and C(retention_days) can be compared with an existing cache;
     C(subnet_id), C(security_group_id) and C(image_registry_credentials) are only used to create one.
