@@ -209,6 +209,8 @@ options:
               - Whether the value is a secret. It is then masked in the diff, the messages and the
                 returned RV(container_group), and scrubbed from every other output of the task
                 (it is still compared with the existing value).
+              - The value is scrubbed wherever it appears in the output, so a short or common value
+                (V(1), V(true)) would blank unrelated text too.
               - With O(state=absent) the diff masks every value, as such a task does not say which are secret.
               - The API stores the value as given and returns it to anyone who can describe the group
                 (for example M(ksyun.cloud.kci_container_group_info)).
