@@ -197,6 +197,10 @@ class KsyunResource(object):
     def failed(self, raw):
         return False
 
+    def detail(self, raw):
+        """What the wait messages add about the last state (a failure reason...), or None."""
+        return None
+
     def deleting(self, raw):
         """True when the resource is already being deleted ("absent, in progress")."""
         return False
@@ -273,7 +277,9 @@ class KsyunResource(object):
             return state
 
         def describe(state):
-            return "last status %s (seen: %s)" % (seen[-1] if seen else "unknown", " -> ".join(str(s) for s in seen))
+            text = "last status %s (seen: %s)" % (seen[-1] if seen else "unknown", " -> ".join(str(s) for s in seen))
+            more = self.detail(state) if state is not None else None
+            return "%s; %s" % (text, more) if more else text
 
         return self.m.wait(poll, ready, failed=failed, timeout=self.params.get("wait_timeout") or 0,
                            what=what or self.what(), describe=describe,
@@ -314,6 +320,8 @@ class KsyunResource(object):
         diffs = differences(have, self.wanted())
         fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
         if fixed:
+            # what the task asks for, also shown (diff mode) when it fails
+            self.after = dict(have, **dict((k, v[1]) for k, v in diffs.items()))
             if self.recreatable and self.params.get("recreate"):
                 return self._recreate(current, diffs)
             self.immutable_changed(current, fixed)
@@ -399,3 +407,61 @@ class KsyunResource(object):
         result.update(self._diff_result())
         result.update(extra)
         self.m.exit(changed=self.changed, **result)
+
+
+class NamedResource(KsyunResource):
+    """A resource the task finds by its id (option `id_option`) or by a name the API does not
+    declare unique (option ``name``).
+
+    Subclasses set `id_option`, `id_key` and `name_key` (the API fields) and supply
+    ``describe(ids=None, name=None)``: the API objects with these ids, or a search whose answer
+    holds at least every object of that name. Answers are matched by id and by exact name, never
+    taken by position; several objects of the name fail the task listing their ids. After a create
+    whose answer was lost, `find_created()` takes the one object of the name that was not there
+    before (several fail the same way).
+    """
+
+    id_option = None
+    id_key = None
+    name_key = None
+
+    def __init__(self, module):
+        super(NamedResource, self).__init__(module)
+        self.known_ids = set()   # ids of the objects of the name seen so far
+
+    def describe(self, ids=None, name=None):
+        raise NotImplementedError
+
+    def ident(self, raw):
+        return raw[self.id_key]
+
+    def named(self):
+        """Every object whose name is exactly ``name``."""
+        name = self.params["name"]
+        return [r for r in self.describe(name=name) if r.get(self.name_key) == name]
+
+    def only(self, found, why=""):
+        if len(found) > 1:
+            self.fail("%d %ss are named %s%s: %s; set %s to choose one"
+                      % (len(found), self.name(), self.params["name"], why,
+                         ", ".join(sorted(self.ident(r) for r in found)), self.id_option))
+        return found[0] if found else None
+
+    def get(self):
+        ident = self.resource_id or self.params.get(self.id_option)
+        if ident:
+            found = [r for r in self.describe(ids=[ident]) if r.get(self.id_key) == ident]
+            return found[0] if found else None
+        found = self.named()
+        self.known_ids.update(self.ident(r) for r in found)
+        return self.only(found)
+
+    def before_create(self):
+        if self.params.get(self.id_option):
+            self.fail("%s %s does not exist: an id only finds an existing one; to create one, set name without %s"
+                      % (self.name(), self.params[self.id_option], self.id_option))
+
+    def find_created(self):
+        new = [r for r in self.named() if self.ident(r) not in self.known_ids]
+        made = self.only(new, " since the create whose answer was lost")
+        return self.ident(made) if made is not None else None

@@ -133,24 +133,10 @@ ARGUMENT_SPEC = dict(
 )
 
 
-# the document's table and its example disagree on two names (see the spec errata): keep the example's
-RENAMED = {"CreationTime": "CreateTime", "ExpireDateTime": "ExpireTime"}
-
-
-def normalize(cache):
-    """The cache with the example's key names, whichever of the two spellings the API sent."""
-    cache = dict(cache)
-    for old, new in RENAMED.items():
-        if old in cache:
-            value = cache.pop(old)
-            cache.setdefault(new, value)
-    return cache
-
-
 def describe(m):
     p = m.params
     caches = kci.describe_image_caches(m.client, ids=p["ids"] or None, image=p["image"] or None, name=p["name"] or None)
-    return [normalize(c) for c in caches]
+    return [kci.normalize_image_cache(c) for c in caches]
 
 
 def main():

@@ -509,7 +509,7 @@ class Request(object):
 
     def __init__(self, params, account, region, service, version, action, request_id, clock=None,
                  lifecycle=0, store=None, account_store=None, rng=None, fail_next=None, dry_run=False,
-                 method="GET", other_account_stores=None):
+                 method="GET", other_account_stores=None, allow_duplicate_names=False):
         self.params = params
         self.account = account
         self.region = region
@@ -521,6 +521,8 @@ class Request(object):
         self.rng = rng
         self.dry_run = dry_run
         self.method = method
+        #: the server's --allow-duplicate-names: names the documents do not declare unique may repeat
+        self.allow_duplicate_names = bool(allow_duplicate_names)
         self._clock = clock
         self._store = store
         self._account_store = account_store

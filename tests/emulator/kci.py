@@ -6,6 +6,7 @@ Store kinds (in `req.store`, scoped to account + region):
 |---|---|---|
 | `container_group` | ContainerGroupId | the CreateContainerGroup request, normalised; status derived when read |
 | `image_cache` | ImageCacheId | the CreateImageCache request; status derived when read |
+| `retained_ip` | a fresh id | the IP of a deleted `RetainIp` group: `Name`, `Subnet` (canonical id), `Ip`, `Until` |
 
 Subnets and security groups are read from the default world's kinds `subnet` and
 `security_group` (`SubnetId`, `VpcId`, `AvailabilityZone`, `CidrBlock`, `SubnetType`, `_canon`,
@@ -21,45 +22,83 @@ Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
   `req.fail_next("image_cache")` `Preparing` -> `Creating` -> `Failed` (with `Reason`).
   An image cache whose ExpireTime has passed is deleted (the document: "过期将自动删除").
 
-Decisions where the documents are silent or contradict themselves:
+What the document states (and the emulator enforces):
 
-- `ContainerGroupName` only (erratum); `ContainerGroup.Name` is not accepted (the live API would not).
-- `Container.N.ImagePullPolicy`: the table says required, the example omits it and its
-  DescribeContainerGroup answer shows `IfNotPresent`: it is optional, default `IfNotPresent`.
-- Security groups (1..3, no duplicates) must exist and belong to the subnet's VPC; the subnet must
-  not be a `Reserve` (endpoint) subnet.
-- Group `Cpu`/`Memory` (0 < Cpu <= 256, 0 < Memory <= 2048, at most 3 decimals): when omitted they
-  come from `InstanceType` (`N3.2B` = 2 cores, ratio letter A/B/C/D/E = 1/2/4/8/16 GiB per core),
-  else the sum of the containers' values, else 1 core / 2 GiB.  The containers' sums may not
-  exceed the group's values.  Numbers with no fraction are returned as integers (like the example).
-- `InstanceType` when omitted is derived from Cpu/Memory the same way (`N3.<cpu><letter>`).
-- Names: the group and image cache as documented; volume and container names
-  `[a-z0-9]([-a-z0-9]*[a-z0-9])?` up to 63 characters, unique within the group; VolumeMount.N.Name
-  must name a Volume.N; EnvironmentVar keys unique within a container.
-- HostAlias: Hostname.N are host names, Ip an IP address (erratum).  DnsConfig: at most 3
-  NameServer.N (IP addresses) and 6 Search.N domains (Kubernetes' limits).
+- `ContainerGroupName` (erratum: the table says `ContainerGroup.Name`, which is not accepted): up
+  to 128 characters, lower-case letters, digits, "-" and ".", not starting or ending with a
+  separator; `ImageCacheName` the same in 1..63 characters.  Volume and container names
+  `[a-z0-9]([-a-z0-9]*[a-z0-9])?` up to 63 characters; EnvironmentVar keys up to 63 letters,
+  digits, "-", "_", "." starting with a letter or separator, each with a Value.
+- 1..3 `SecurityGroupId.N`; `KciType` RBKCI; `ChargeType` HourlyInstantSettlement or Spot, Spot
+  needing `SpotStrategy` SpotAsPriceGo; `RestartPolicy` Always (default), OnFailure or Never;
+  `AutoMatchImageCache` default false, an `ImageCacheId` wins over it; container `Cpu`/`Memory`
+  at most 3 decimals; `Port.N.Protocol` TCP (default) or UDP; `VolumeMount.N.ReadOnly` default false.
+- Volumes: `EmptyDirVolume`, `EBSVolume` (FsType ext3/ext4/xfs; without VolumeId, Type SSD3.0/EHDD
+  and Size 10..32000 are required), `NFSVolume` (Server and Path required, ReadOnly default false).
+- HostAlias: Hostname.N are host names, Ip an IP address (erratum: the table swaps the two
+  descriptions).  DnsConfig NameServer.N are IP addresses; Option.N.Name is required.
+- AdvanceSettings.SystemDisk: Type Local_SSD/SSD3.0/EHDD, Size 20..500, Local_SSD at most 100.
+- `RetainIp=true`: a deleted group's IP is kept for `RetainIpHours` (default 24) hours, and a group
+  created again under the same name within that time gets it back.
+- `ImageCacheId` must name a `Ready` cache ("只有状态为Ready时，才能正常使用该镜像缓存"); a cache
+  cannot be deleted while `Preparing` or `SnapshotCreating`.
+- Image caches: `Image.N` 1..20, `ImageCacheSize` 20..500 (default 20), no `RetentionDays` = kept
+  for ever (ExpireTime "").  DescribeContainerLog `Tail` at most 1000 (default 200).  The status
+  filter of DescribeContainerGroup knows Running, Succeeded and Failed.
+
+The emulator's own choices, where the documents are silent (no module may rely on them):
+
+- Names are unique: a second container group (or image cache) of a name in use in the account and
+  region is refused with `ContainerGroupNameDuplicate` (`ImageCacheNameDuplicate`) - the documents
+  never say that names are unique.  `--allow-duplicate-names` (`req.allow_duplicate_names`) lets
+  them repeat, so that clients are tested against that case too.
+- Error codes beyond the documents' common table: `SubnetNotFound`, `SecurityGroupNotFound`,
+  `ContainerGroupNotFound`, `ContainerNotFound`, `ImageCacheNotFound` (404),
+  `ContainerGroupNameDuplicate`, `ImageCacheNameDuplicate`, `InvalidImageCacheStatus`,
+  `InsufficientIpAddress` (400).
+- The statuses `Pending` (before Running) and `Terminating` (after DeleteContainerGroup); the
+  document names no group status except the filter's Running, Succeeded and Failed.  Containers
+  run until deleted, so `Succeeded` is never reached (SucceededTime stays null); a failed group's
+  containers are `terminated` / `Error` / exit code 1 with a Warning event.  A deleted image cache
+  disappears at once.
+- `Container.N.ImagePullPolicy`: the table says required, the CreateContainerGroup example omits
+  it.  (The DescribeContainerGroup example's `IfNotPresent` belongs to another group - nginx-rbkci
+  with container nginx, not the example's nginx-kci / nginx-container - so it shows no default.)
+  Accepted absent and stored as `IfNotPresent`, so that the printed example replays; a client
+  should always send it.
+- Security groups are unique, must exist and belong to the subnet's VPC; the subnet must not be
+  a `Reserve` (endpoint) subnet.
+- Group `Cpu`/`Memory`: 0 < Cpu <= 256, 0 < Memory <= 2048, at most 3 decimals (container values
+  also 0.001..256 / 0.001..2048).  When omitted they come from `InstanceType` (`N3.2B` = 2 cores,
+  ratio letter A/B/C/D/E = 1/2/4/8/16 GiB per core), else the sum of the containers' values, else
+  1 core / 2 GiB.  The containers' sums may not exceed the group's values.  Numbers with no
+  fraction are returned as integers (like the example).  `InstanceType` when omitted is derived
+  from Cpu/Memory the same way (`N3.<cpu><letter>`).
+- Volume, container and EnvironmentVar key names unique within their group/container; a
+  VolumeMount.N.Name must name a Volume.N; image references `[A-Za-z0-9][A-Za-z0-9._/:@-]*` up to
+  512 characters; ports 1..65535; string values up to 255 characters (paths 1024).
+- Absolute paths: `VolumeMount.N.MountPath` and `NFSVolume.Path` must start with "/".
+- Host names are RFC 1123 names; DnsConfig at most 3 NameServer.N and 6 Search.N domains
+  (Kubernetes' limits).
+- `RetainIpHours` is a whole number of hours 1..8760 (the document: "最大可支持保留一年"), as a
+  string.  A retained IP is offered to the next group of the same name in the same subnet only.
 - ImageRegistryCredential passwords are checked for presence, then dropped: never stored,
   returned or logged.
-- `ImageCacheId` must name an image cache of the caller in the region that is `Ready`
-  (else ImageCacheNotFound / InvalidImageCacheStatus).
 - `PublicIp` is "" without `EipAllocationId` (the documented type is String); with one, a
   120.92.x.x address.
-- `RetainIpHours` is a whole number of hours 1..8760 (one year), as a string.
 - `AutoMatchImageCache=true` without `ImageCacheId` picks the first Ready cache holding every
   container image; a hit shows as a `SuccessfulHitImageCache` event.
-- Containers run until deleted, so `Succeeded` is never reached (SucceededTime stays null); a failed
-  group's containers are `terminated` / `Error` / exit code 1 with a Warning event.
 - Times: `CreateTime` is `YYYY-MM-DD HH:MM:SS` in UTC+8, container states and events are ISO 8601
   UTC (`…Z`), as in the example.
 - DescribeContainerGroup: unknown ContainerGroupId.N values match nothing (no error); the status
   filter values other than Running, Succeeded, Failed are InvalidParameterValue; a Pending or
-  Terminating group matches no status filter.
-- DescribeContainerLog: `Tail` 1..1000 (default 200); a group that is not running yet has an
-  empty log; the log of a running container grows by one line per 10 emulated seconds.
+  Terminating group matches no status filter; `Search` is a substring match.
+- DescribeContainerLog: `Tail` at least 1; a group that is not running yet has an empty log; the
+  log of a running container grows by one line per 10 emulated seconds.
 - DeleteContainerGroup of a group already Terminating succeeds again (no-op).
-- Image caches: `ImageCacheSize` 20..500 (default 20), `RetentionDays` 1..36500 (none = never
-  expires: ExpireTime ""), `ContainerGroupId` is set from `Creating` on, `SnapshotId` when `Ready`;
-  empty values are "" like the example's `Reason`.  DescribeImageCache MaxResults max 100.
+- Image caches: `RetentionDays` 1..36500, `ContainerGroupId` is set from `Creating` on,
+  `SnapshotId` when `Ready`; empty values are "" like the example's `Reason`.  DescribeImageCache
+  MaxResults at most 100 (the document gives only the default, 20).
 """
 import ipaddress
 import re
@@ -163,6 +202,11 @@ def _subnet(req, subnet_id, name="SubnetId"):
     if sub.get("SubnetType") == "Reserve":
         raise invalid(name, "The subnet '%s' is a reserved (endpoint) subnet." % subnet_id)
     return sub
+
+
+def _canon_subnet(subnet):
+    """The id of the subnet object its aliases share (world.py `_canon`)."""
+    return subnet.get("_canon") or subnet.get("SubnetId")
 
 
 def _security_group(req, sg_id):
@@ -271,7 +315,7 @@ def _containers(p, volume_names):
         image = c.str("Image", required=True, max_len=512)
         if not IMAGE_RE.match(image):
             raise invalid(label + ".Image")
-        # Table: required; example: omitted, answered "IfNotPresent".  Optional, default IfNotPresent.
+        # Table: required; the create example omits it.  The emulator's choice: default IfNotPresent.
         policy = c.str("ImagePullPolicy", default="IfNotPresent", choices=("Always", "IfNotPresent", "Never"))
         cpu = c.float("Cpu", min=0.001, max=256)
         _check_decimals(cpu, label + ".Cpu")
@@ -341,7 +385,7 @@ def _allocate_ip(req, subnet):
     Same protocol as the KCE nodes (kce.py): a counter `_ip_next` on the canonical subnet object,
     skipping `_ip_seeded`, so container groups and cluster nodes never share an address.
     """
-    canon_id = subnet.get("_canon") or subnet.get("SubnetId")
+    canon_id = _canon_subnet(subnet)
     canon = req.store.get("subnet", canon_id) or subnet
     try:
         net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
@@ -357,6 +401,28 @@ def _allocate_ip(req, subnet):
     canon["_ip_next"] = off + 1
     req.store.put("subnet", canon_id, canon)
     return str(net.network_address + off)
+
+
+def _retain_ip(req, g):
+    """RetainIp: keep a deleted group's IP for RetainIpHours (default 24) hours, for its name."""
+    if not g.get("RetainIp"):
+        return
+    hours = int(g.get("RetainIpHours") or 24)
+    rid = new_id(req.rng, req.store, "retained_ip")
+    req.store.put("retained_ip", rid, {"Id": rid, "Name": g["ContainerGroupName"], "Subnet": g.get("_canon_subnet") or g["_subnet"],
+                                       "Ip": g["_ip"], "Until": g["_deleted_at"] + hours * 3600})
+
+
+def _retained_ip(req, name, subnet):
+    """The IP kept for a group of this name in this subnet (taken: offered once), or None."""
+    now = req.now()
+    for rec in req.store.list("retained_ip"):
+        if now >= rec["Until"]:
+            req.store.delete("retained_ip", rec["Id"])
+        elif rec["Name"] == name and rec["Subnet"] == _canon_subnet(subnet):
+            req.store.delete("retained_ip", rec["Id"])
+            return rec["Ip"]
+    return None
 
 
 @action(SERVICE, VERSION, "CreateContainerGroup", mutates=True,
@@ -409,7 +475,7 @@ def create_container_group(req):
         if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
             raise invalid("SecurityGroupId.N", "The security group '%s' is not in the subnet's VPC." % sg_id)
     groups = _live_groups(req)
-    if any(g["ContainerGroupName"] == name for g in groups):
+    if not req.allow_duplicate_names and any(g["ContainerGroupName"] == name for g in groups):
         raise conflict("ContainerGroupNameDuplicate", "The container group name '%s' is already in use." % name)
     used_cache = None
     if image_cache_id is not None:
@@ -435,8 +501,8 @@ def create_container_group(req):
         "InstanceType": instance_type, "Cpu": cpu, "Memory": mem, "RestartPolicy": restart,
         "Volumes": volumes or None, "DnsConfig": dns, "HostAliases": host_aliases or None,
         "Containers": containers, "RetainIp": retain_ip, "RetainIpHours": retain_hours,
-        "_subnet": subnet_id, "_vpc": subnet.get("VpcId"), "_sgs": sg_ids,
-        "_ip": _allocate_ip(req, subnet), "_eni": new_id(req.rng, req.store), "_mac": new_mac(req.rng),
+        "_subnet": subnet_id, "_canon_subnet": _canon_subnet(subnet), "_vpc": subnet.get("VpcId"), "_sgs": sg_ids,
+        "_ip": _retained_ip(req, name, subnet) or _allocate_ip(req, subnet), "_eni": new_id(req.rng, req.store), "_mac": new_mac(req.rng),
         "_public_ip": ("120.92.%d.%d" % (req.rng.randrange(256), req.rng.randrange(1, 255))) if eip else None,
         "_eip": eip, "_credentials": credentials, "_machine_host_aliases": machine_host_aliases,
         "_machine_dns": machine_dns, "_advance": {"ImageId": adv_image, "SystemDiskType": disk_type,
@@ -665,6 +731,7 @@ def delete_container_group(req):
     if g.get("_deleted_at") is None:
         g["_deleted_at"] = req.now()
         req.store.put("container_group", gid, g)
+        _retain_ip(req, g)
         if _group_state(req, g)[0] is None:          # lifecycle 0: gone at once
             req.store.delete("container_group", gid)
     return {}
@@ -743,7 +810,7 @@ def create_image_cache(req):
     sg = _security_group(req, sg_id)
     if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
         raise invalid("SecurityGroupId", "The security group is not in the subnet's VPC.")
-    if any(c["ImageCacheName"] == name for c in _live_caches(req)):
+    if not req.allow_duplicate_names and any(c["ImageCacheName"] == name for c in _live_caches(req)):
         raise conflict("ImageCacheNameDuplicate", "The image cache name '%s' is already in use." % name)
     cid = new_id(req.rng, req.store, "image_cache")
     now = req.now()

@@ -3,6 +3,7 @@
     python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
         [--account AK:SK ...] [--world FILE] [--lifecycle-seconds S] [--latency-ms N]
         [--fault-rate F] [--fault-seed N] [--stall-seconds S] [--log FILE] [--strict-params]
+        [--allow-duplicate-names]
 
 Also runs as `python -m emulator.server` (tests/ on sys.path) and
 `python -m ansible_collections.ksyun.cloud.tests.emulator.server`.  See README.md (the contract).
@@ -112,9 +113,11 @@ class Emulator(object):
     """One emulator: state, accounts, clock, faults, request log, and (after start()) an HTTP server."""
 
     def __init__(self, accounts=None, lifecycle_seconds=0, latency_ms=0, fault_rate=0.0, fault_seed=0,
-                 state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS, strict_params=False):
+                 state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS, strict_params=False,
+                 allow_duplicate_names=False):
         self._modules = load_service_modules()
         self.strict_params = bool(strict_params)
+        self.allow_duplicate_names = bool(allow_duplicate_names)
         self._world_mod = _import_optional("world")
         if accounts:
             self.accounts = {str(k): str(v) for k, v in dict(accounts).items()}
@@ -486,7 +489,8 @@ class Emulator(object):
             req = core.Request(params, account, region, service, version, act.name, request_id,
                                clock=self.now, lifecycle=self.lifecycle, store=region_store,
                                account_store=lambda: db.scope(account), rng=self.rng, fail_next=fail_next,
-                               dry_run=dry, method=method, other_account_stores=others)
+                               dry_run=dry, method=method, other_account_stores=others,
+                               allow_duplicate_names=self.allow_duplicate_names)
             try:
                 result = act.func(req)
                 if dry:
@@ -773,6 +777,9 @@ def build_parser():
     ap.add_argument("--log", help="append one JSON line per API request to this file")
     ap.add_argument("--strict-params", action="store_true",
                     help="refuse a parameter name the action does not define (400 InvalidQueryParameter)")
+    ap.add_argument("--allow-duplicate-names", action="store_true",
+                    help="let KCI container groups and image caches share a name (the documents do not say "
+                         "names are unique; by default the emulator refuses a name in use)")
     return ap
 
 
@@ -781,7 +788,7 @@ def main(argv=None):
     emu = Emulator(accounts=dict(args.account) or None, lifecycle_seconds=args.lifecycle_seconds,
                    latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
                    state=args.state, world=args.world, log=args.log, stall_seconds=args.stall_seconds,
-                   strict_params=args.strict_params)
+                   strict_params=args.strict_params, allow_duplicate_names=args.allow_duplicate_names)
     emu.start(host=args.host, port=args.port)
     stop = threading.Event()
 

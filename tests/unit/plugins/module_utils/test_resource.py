@@ -94,6 +94,9 @@ class Thing(KsyunResource):
     def deleting(self, raw):
         return raw.get("Status") == "deleting"
 
+    def detail(self, raw):
+        return "reason: %s" % raw["Reason"] if raw.get("Reason") else None
+
     def create(self):
         name = self.params["name"]
         if self.params["secret"]:
@@ -195,7 +198,8 @@ def test_immutable_difference_fails_naming_each_option_and_both_values(capsys):
     assert "size: is 1, the task wants 3" in out["msg"]
     assert "note" not in out["msg"]   # mutable: not a reason to fail
     assert "recreate=true" in out["msg"]
-    assert out["diff"]["before"]["size"] == 1
+    assert out["diff"] == {"before": {"name": "a", "size": 1, "note": "old"},
+                           "after": {"name": "a", "size": 3, "note": "new"}}
 
 
 def test_recreate_deletes_waits_and_creates(capsys):
@@ -312,6 +316,17 @@ def test_wait_fails_fast_on_a_failure_state_with_the_statuses_seen(capsys):
     assert "last status error (seen: building -> installing -> error)" in out["msg"]
 
 
+def test_wait_failure_adds_the_detail_of_the_last_state(capsys):
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    world.on_read = lambda w: w.reads > 1 and w.things["a"].update(Status="error", Reason="disk full")
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["wait_reason"] == "failed"
+    assert out["msg"].endswith("last status error (seen: building -> error); reason: disk full")
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    out = run(world, capsys, name="a", wait_timeout=0)
+    assert out["msg"].endswith("last status building (seen: building)")   # nothing to add
+
+
 def test_wait_timeout_reports_the_last_status(capsys):
     world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
     out = run(world, capsys, name="a", wait_timeout=0)
@@ -332,3 +347,98 @@ def test_mask():
     value = {"A": 1, "InstancePassword": "p", "Nested": [{"Password": "q", "B": None}], "Password": None}
     assert mask(value, ("InstancePassword", "Password")) == {
         "A": 1, "InstancePassword": "********", "Nested": [{"Password": "********", "B": None}], "Password": None}
+
+
+# ----------------------------------------------------------------------------------- NamedResource
+
+class Named(_resource.NamedResource):
+    """Toy objects with ids, whose names may repeat; the API answers in an order of its own."""
+    represent = "named"
+    argument_spec = dict(name=dict(type="str"), named_id=dict(type="str"), size=dict(type="int"),
+                         state=dict(type="str", default="present", choices=["present", "absent"]),
+                         **wait_options(30))
+    module_kwargs = dict(required_one_of=[["name", "named_id"]])
+    id_option, id_key, name_key = "named_id", "Id", "Name"
+    objects = None     # list of {"Id", "Name", "Size"}
+    writes = None
+    lose = None        # "applied": the next create is applied, its answer lost; "twice": two appear
+
+    def describe(self, ids=None, name=None):
+        found = [dict(o) for o in self.objects if (ids is None or o["Id"] in ids) and (name is None or name in o["Name"])]
+        return list(reversed(found))   # never the order of the request
+
+    def view(self, raw):
+        return dict(name=raw["Name"], size=raw["Size"])
+
+    def wanted(self):
+        return dict((k, self.params[k]) for k in ("name", "size") if self.params[k] is not None)
+
+    def create(self):
+        self.writes.append("Create")
+        new = dict(Id="id-%d" % (len(self.objects) + 1), Name=self.params["name"], Size=self.params["size"] or 1)
+        self.objects.append(new)
+        if self.lose:
+            if self.lose == "twice":
+                self.objects.append(dict(new, Id="id-x"))
+            self.lose = None
+            raise lost()
+        return new["Id"]
+
+    def delete(self, current):
+        self.writes.append("Delete %s" % current["Id"])
+        self.objects[:] = [o for o in self.objects if o["Id"] != current["Id"]]
+
+
+def run_named(capsys, objects, lose=None, **args):
+    Named.objects, Named.writes, Named.lose = objects, [], lose
+    with patch_module_args(dict(CREDS, **args)):
+        with pytest.raises(SystemExit) as info:
+            Named.run_module()
+    out = json.loads(capsys.readouterr().out)
+    out["rc"] = info.value.code
+    return out
+
+
+def test_named_several_objects_of_the_name_fail_listing_their_ids(capsys):
+    objects = [dict(Id="id-1", Name="web", Size=1), dict(Id="id-2", Name="web", Size=1),
+               dict(Id="id-3", Name="web-2", Size=1)]
+    for state in ("present", "absent"):
+        out = run_named(capsys, objects, name="web", state=state)
+        assert out["rc"] == 1 and Named.writes == []
+        assert out["msg"] == "2 nameds are named web: id-1, id-2; set named_id to choose one"
+
+
+def test_named_an_id_chooses_one_matched_by_id_not_by_position(capsys):
+    objects = [dict(Id="id-1", Name="web", Size=1), dict(Id="id-2", Name="web", Size=2)]
+    out = run_named(capsys, objects, name="web", named_id="id-1", size=1)
+    assert out["rc"] == 0 and out["changed"] is False and out["named"]["id"] == "id-1"
+    out = run_named(capsys, objects, named_id="id-2", state="absent")
+    assert out["changed"] is True and Named.writes == ["Delete id-2"] and [o["Id"] for o in objects] == ["id-1"]
+
+
+def test_named_the_exact_name_only(capsys):
+    objects = [dict(Id="id-1", Name="web-old", Size=1)]
+    out = run_named(capsys, objects, name="web")
+    assert out["changed"] is True and Named.writes == ["Create"] and out["named"]["id"] == "id-2"
+
+
+def test_named_an_unknown_id_is_not_created(capsys):
+    out = run_named(capsys, [], name="web", named_id="id-9")
+    assert out["rc"] == 1 and Named.writes == []
+    assert out["msg"].startswith("named id-9 does not exist: an id only finds an existing one")
+    out = run_named(capsys, [], named_id="id-9", state="absent")
+    assert out["rc"] == 0 and out["changed"] is False
+
+
+def test_named_a_lost_create_answer_takes_the_new_object_of_the_name(capsys):
+    objects = [dict(Id="id-1", Name="web-2", Size=1)]
+    out = run_named(capsys, objects, lose="applied", name="web", size=3)
+    assert out["rc"] == 0 and out["changed"] is True and Named.writes == ["Create"]
+    assert out["named"]["id"] == "id-2" and len(objects) == 2
+
+
+def test_named_a_lost_create_answer_with_two_new_objects_fails_listing_them(capsys):
+    out = run_named(capsys, [], lose="twice", name="web")
+    assert out["rc"] == 1 and Named.writes == ["Create"]
+    assert out["msg"] == ("2 nameds are named web since the create whose answer was lost: id-1, id-x; "
+                          "set named_id to choose one")

@@ -4,7 +4,7 @@ The modules' API behaviour is covered by their integration targets against the e
 """
 import pytest
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils import kci, kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import filters_from
 
 from ansible_collections.ksyun.cloud.plugins.modules import (
@@ -125,9 +125,9 @@ def test_container_group_negative_project_id():
 def test_image_cache_accepts_both_spellings_of_the_times():
     table = {"ImageCacheId": "a", "CreationTime": "2023-07-02 22:19:07", "ExpireDateTime": "2023-07-12 22:19:07"}
     example = {"ImageCacheId": "b", "CreateTime": "2023-07-02 22:19:07", "ExpireTime": ""}
-    assert kci_image_cache_info.normalize(table) == {
+    assert kci.normalize_image_cache(table) == {
         "ImageCacheId": "a", "CreateTime": "2023-07-02 22:19:07", "ExpireTime": "2023-07-12 22:19:07"}
-    assert kci_image_cache_info.normalize(example) == example
+    assert kci.normalize_image_cache(example) == example
 
 
 class _FakeModule:
