@@ -29,14 +29,14 @@ options:
   cluster_id:
     description:
       - The id of an existing cluster. With it, O(name) renames the cluster.
-      - A cluster is never created from an id: when no cluster has it, the task fails (O(state=present))
+      - A cluster is never created from an id; when no cluster has it, the task fails (O(state=present))
         or does nothing (O(state=absent)).
     type: str
     aliases: [id]
   name:
     description:
-      - The cluster name (C(ClusterName)): 2 to 64 characters, Chinese, letters, digits, spaces and
-        the characters - , . ! $ ^ * ( ) % # & + / : ; < = > [ ] _ ` { } ~ (checked before any API call).
+      - The cluster name (C(ClusterName)), 2 to 64 characters - Chinese, letters, digits, spaces and
+        the characters C(-,.!$^*\(\)%#&+/:;<=>[]_`{}~) (checked before any API call).
       - Identifies the cluster when O(cluster_id) is not given; required to create one.
     type: str
   description:
@@ -92,8 +92,8 @@ options:
     type: bool
   public_api_server:
     description:
-      - Expose the API server on the internet through a new load balancer and elastic IP: the elastic
-        IP creation parameters, for example C({LineId: ..., BandWidth: 5, ChargeType: PostPaidByDay}),
+      - Expose the API server on the internet through a new load balancer and elastic IP, given the elastic
+        IP creation parameters (for example C(LineId), C(BandWidth) and C(ChargeType), see the examples),
         sent as JSON text (C(PublicApiServer)). Not set means the API server is reachable from the VPC only.
       - Only used by a create (the API does not return it).
     type: dict
@@ -121,7 +121,7 @@ options:
             keys and values are the KEC API's; the module checks only that C(MaxCount) and
             C(MinCount) are integers with C(MinCount <= MaxCount) (the role rules count C(MaxCount)).
           - C(InstancePassword) in a C(node_para) is kept out of results, diffs and errors, but the
-            task's arguments may be logged by the host's syslog: prefer O(instance_password).
+            task's arguments may be logged by the host's syslog; prefer O(instance_password).
         type: list
         elements: dict
         required: true
@@ -155,7 +155,7 @@ options:
     type: str
   instance_delete_mode:
     description:
-      - What happens to the nodes' servers when the cluster is deleted (C(InstanceDeleteMode)):
+      - What happens to the nodes' servers when the cluster is deleted (C(InstanceDeleteMode)) -
         V(Terminate) destroys them, V(Remove) only takes them out of the cluster. Sent only when set;
         bare-metal servers are only ever taken out.
     type: str

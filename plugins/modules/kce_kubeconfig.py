@@ -18,7 +18,7 @@ description:
     like a file module does.
   - The file is written atomically, with O(mode), its directory created when missing; the task
     reports a change only when the content (or the mode) differs.
-  - The kubeconfig is a secret: its content is never returned or shown (results, diffs, errors)
+  - The kubeconfig is a secret; its content is never returned or shown (results, diffs, errors)
     unless O(return_content=true).
 options:
   cluster_id:
@@ -50,8 +50,8 @@ options:
     default: '0600'
   return_content:
     description:
-      - Return the kubeconfig as RV(content). It is a credential: register the result with
-        C(no_log: true) on the task.
+      - Return the kubeconfig as RV(content). It is a credential, so set C(no_log=true) on the task
+        that registers the result.
     type: bool
     default: false
   wait:
@@ -84,7 +84,7 @@ EXAMPLES = r"""
     dest: /etc/kce/production.kubeconfig
     mode: '0640'
 
-- name: The kubeconfig as a value (a secret: no_log)
+- name: The kubeconfig as a value (a secret, so no_log)
   ksyun.cloud.kce_kubeconfig:
     cluster_name: production
     return_content: true
@@ -205,7 +205,7 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
         with self.m.fail_on_error():
             content = self.download()
         if self.params["dest"]:
-            self.write_file(os.path.expanduser(self.params["dest"]), content.encode("utf-8"))
+            self.write_file(self.params["dest"], content.encode("utf-8"))
         self.exit_file()
 
     def describe(self, path, data=None):

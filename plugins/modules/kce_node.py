@@ -47,7 +47,7 @@ options:
     default: new
   name:
     description:
-      - The worker group (O(source=new)): the Worker nodes named O(name) or O(name)C(-<number>). New
+      - The worker group (O(source=new)), the Worker nodes named O(name) or O(name)C(-<number>). New
         nodes are named O(name)C(-<number>), numbered on from the group's highest number.
       - With O(state=absent) and no O(instance_ids), the group to remove.
     type: str
@@ -70,11 +70,11 @@ options:
       - The module sets C(MaxCount), C(MinCount), C(InstanceName) and C(InstanceNameSuffix) from
         O(count) and O(name); they must not be in O(node_para).
       - C(InstancePassword) in O(node_para) is kept out of results, diffs and errors, but the task's
-        arguments may be logged by the host's syslog: prefer O(instance_password).
+        arguments may be logged by the host's syslog; prefer O(instance_password).
     type: dict
   instance_password:
     description:
-      - The login password of the nodes: C(InstancePassword) of the new nodes (unless O(node_para) has one)
+      - The login password of the nodes, C(InstancePassword) of the new nodes (unless O(node_para) has one)
         or of the reinstalled servers (O(source=existing)). Never logged or returned.
     type: str
   instance_ids:
@@ -84,29 +84,29 @@ options:
     elements: str
   image_id:
     description:
-      - O(source=existing) (required there): the node image the servers are reinstalled with
+      - O(source=existing) (required there) - the node image the servers are reinstalled with
         (C(KecPara) C(ImageId)); see M(ksyun.cloud.kce_instance_image_info).
     type: str
   key_id:
     description:
-      - O(source=existing): SSH key pairs of the reinstalled servers (C(KecPara) C(KeyId.N)).
+      - O(source=existing) - SSH key pairs of the reinstalled servers (C(KecPara) C(KeyId.N)).
     type: list
     elements: str
   kec_para:
     description:
-      - O(source=existing): more parameters of each server's C(KecPara) JSON (the KEC reinstall-image
+      - O(source=existing) - more parameters of each server's C(KecPara) JSON (the KEC reinstall-image
         parameters), passed through unchanged. O(image_id), O(instance_password) and O(key_id) take
         precedence; C(InstanceId) is set by the module.
     type: dict
   reinstall_system:
     description:
-      - Must be V(true) for O(source=existing): the API reinstalls the system disk of these servers and
+      - Must be V(true) for O(source=existing); the API reinstalls the system disk of these servers and
         all data on it is lost. The module refuses to add existing servers otherwise.
     type: bool
     default: false
   instance_delete_mode:
     description:
-      - What happens to the servers of removed nodes (C(InstanceDeleteMode)): V(Terminate) destroys
+      - What happens to the servers of removed nodes (C(InstanceDeleteMode)) - V(Terminate) destroys
         them, V(Remove) only takes them out of the cluster. Sent only when set.
     type: str
     choices: [Terminate, Remove]

@@ -218,7 +218,9 @@ def test_cluster_create_sends_merged_sets_and_hides_passwords(run):
 def test_group_membership_is_name_or_name_dash_number():
     node = kce_node.KceNode.__new__(kce_node.KceNode)
     node.params = {"name": "web"}
-    member = lambda name, role="Worker": bool(node.is_group({"InstanceName": name, "InstanceRole": role}))  # noqa: E731
+
+    def member(name, role="Worker"):
+        return bool(node.is_group({"InstanceName": name, "InstanceRole": role}))
     assert member("web") and member("web-1") and member("web-12")
     assert not member("web-big-1") and not member("webapp") and not member("web-") and not member("xweb-1")
     assert not member("web-1", role="Master_Etcd")
