@@ -21,14 +21,6 @@ description:
   - The kubeconfig is a secret; its content is never returned or shown (results, diffs, errors)
     unless O(return_content=true).
 options:
-  cluster_id:
-    description:
-      - The id of the cluster. One of O(cluster_id) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - The name of the cluster; when several clusters have it, the task fails listing their ids.
-    type: str
   public:
     description:
       - V(true) downloads the kubeconfig for the public API server (C(IsPublic=true)); it exists only
@@ -64,6 +56,7 @@ options:
     default: 1200
 extends_documentation_fragment:
   - ksyun.cloud.common
+  - ksyun.cloud.kce.cluster
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
   - ksyun.cloud.wait

@@ -25,14 +25,6 @@ description:
     can be removed; a master node is refused before anything is changed.
   - The cluster must be C(running); with O(wait), a cluster still being built is waited for first.
 options:
-  cluster_id:
-    description:
-      - The id of the cluster. One of O(cluster_id) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - The name of the cluster; when several clusters have it, the task fails listing their ids.
-    type: str
   source:
     description:
       - Where the nodes of O(state=present) come from.
@@ -134,6 +126,7 @@ notes:
     each server and the API's message.
 extends_documentation_fragment:
   - ksyun.cloud.common
+  - ksyun.cloud.kce.cluster
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
   - ksyun.cloud.wait

@@ -255,10 +255,15 @@ def test_summary_names_the_nodes_that_are_not_normal():
     (dict(name="web", count=1, instance_delete_mode="Destroy"), "instance_delete_mode must be one of"),
 ])
 def test_node_bad_input_makes_no_request(run, args, part):
+    refused_without_request(run, kce_node.KceNode, args, part)
+
+
+def refused_without_request(run, cls, args, part):
+    """The module run with cluster_id=MAIN and `args` (cluster_id=None: none) fails naming `part`, with no request."""
     args = dict(dict(cluster_id=MAIN), **args)
     if args["cluster_id"] is None:
         del args["cluster_id"]
-    out = run(kce_node.KceNode, **args)
+    out = run(cls, **args)
     assert out["rc"] == 1 and part in out["msg"], out["msg"]
     assert out["requests"] == []
 
@@ -301,12 +306,7 @@ def test_node_exact_count_removes_the_newest(run):
     (dict(cluster_id=" ", return_content=True), "cluster_id must not be empty"),
 ])
 def test_kubeconfig_bad_input_makes_no_request(run, args, part):
-    args = dict(dict(cluster_id=MAIN), **args)
-    if args["cluster_id"] is None:
-        del args["cluster_id"]
-    out = run(kce_kubeconfig.KceKubeconfig, **args)
-    assert out["rc"] == 1 and part in out["msg"], out["msg"]
-    assert out["requests"] == []
+    refused_without_request(run, kce_kubeconfig.KceKubeconfig, args, part)
 
 
 @pytest.mark.parametrize("mode,expected", [("0640", 0o640), (0o644, 0o644), ("u=rw,g=r,o=", 0o640), ("600", 0o600)])
