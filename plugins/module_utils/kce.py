@@ -292,10 +292,10 @@ class OnCluster(object):
             return cluster
         what = "cluster %s" % cluster["ClusterId"]
         if status in CLUSTER_FAILED or status == CLUSTER_DELETING:
-            self.fail("%s is %s: %s needs a running cluster" % (what, status, need), cluster=cluster)
+            self.fail("%s is %s: %s needs a running cluster" % (what, status, need), state=cluster)
         if not self.params.get("wait", True):
             self.fail("%s is %s, not running yet: run again once it is running, or with wait=true"
-                      % (what, status), cluster=cluster)
+                      % (what, status), state=cluster)
 
         def fetch():
             return describe_cluster(self.client, cluster["ClusterId"])

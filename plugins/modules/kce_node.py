@@ -493,10 +493,14 @@ class KceNode(kce.OnCluster, KsyunResource):
             return
         really = [i for i in still_failed() if i in failures]
         if really:
+            done = [i for i in ids if i not in really]
+            if verb == "added to":
+                self.added = done
+            else:
+                self.removed = done
             self.fail("%d of %d servers could not be %s %s: %s" % (
                 len(really), len(ids), verb, self.cluster_text(),
-                "; ".join("%s: %s" % (i, failures[i]) for i in really)),
-                added=[i for i in self.added if i not in really], removed=[i for i in self.removed if i not in really])
+                "; ".join("%s: %s" % (i, failures[i]) for i in really)), added=self.added, removed=self.removed)
 
     # ------------------------------------------------------------------ removal
     def absent_nodes(self, cluster):

@@ -295,6 +295,47 @@ def test_node_exact_count_removes_the_newest(run):
     assert [n["instance_id"] for n in down["nodes"]] == first["added"]
 
 
+KEC_AVAILABLE = "ee355b5d-79e4-4505-b0a5-xxxxxx"
+EPC_CLUSTER = "12d776f8-bb96-4556-9be6-xxxxxxx"
+EPC_FREE = "9c362d96-ad25-491d-8f7d-xxxxxxx"
+
+
+@pytest.mark.parametrize("action,args", [
+    ("AddExistedInstances", dict(cluster_id=MAIN, source="existing", instance_ids=[KEC_AVAILABLE],
+                                 image_id=NODE["ImageId"], instance_password=PASSWORD, reinstall_system=True)),
+    ("AddClusterEpcInstances", dict(cluster_id=EPC_CLUSTER, source="epc", instance_ids=[EPC_FREE])),
+])
+def test_node_lost_add_of_servers_is_not_repeated(run, action, args):
+    run.emu.schedule_fault(action, "lost_response")
+    out = run(kce_node.KceNode, **args)
+    assert out["rc"] == 0 and out["changed"] is True, out
+    assert out["added"] == args["instance_ids"] and out["requests"].count(action) == 1
+    assert [n["instance_id"] for n in out["nodes"]] == args["instance_ids"]
+    again = run(kce_node.KceNode, **args)
+    assert again["changed"] is False and again["requests"] == ["DescribeCluster", "DescribeClusterInstance"]
+
+
+def test_node_lost_removal_is_not_repeated(run):
+    added = run(kce_node.KceNode, cluster_id=MAIN, name="rm", count=2, node_para=NODE, instance_password=PASSWORD)
+    run.emu.schedule_fault("DeleteClusterInstances", "lost_response")
+    out = run(kce_node.KceNode, cluster_id=MAIN, name="rm", state="absent")
+    assert out["rc"] == 0 and out["changed"] is True, out
+    assert sorted(out["removed"]) == sorted(added["added"]) and out["requests"].count("DeleteClusterInstances") == 1
+
+
+def test_cluster_lost_delete_and_update_are_not_repeated(run):
+    created = run(kce_cluster.KceCluster, **cluster_args(name="lost-writes"))
+    cid = created["cluster"]["cluster_id"]
+    run.emu.schedule_fault("ModifyClusterInfo", "lost_response")
+    out = run(kce_cluster.KceCluster, cluster_id=cid, description="changed")
+    assert out["changed"] is True and out["cluster"]["cluster_desc"] == "changed"
+    assert out["requests"].count("ModifyClusterInfo") == 1
+    run.emu.schedule_fault("DeleteCluster", "lost_response")
+    out = run(kce_cluster.KceCluster, cluster_id=cid, state="absent")
+    assert out["rc"] == 0 and out["changed"] is True and out["requests"].count("DeleteCluster") == 1
+    assert run(kce_cluster.KceCluster, cluster_id=cid, state="absent")["changed"] is False
+
+
 # ------------------------------------------------------------------------- kce_kubeconfig
 
 @pytest.mark.parametrize("args,part", [
