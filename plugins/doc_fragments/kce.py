@@ -15,7 +15,7 @@ options:
   cluster_id:
     description:
       - The id of the cluster. One of O(cluster_id) and O(cluster_name) is required.
-      - A cluster that does not exist fails the task (O(state=absent) of M(ksyun.cloud.kce_node) has nothing to do).
+      - A cluster that does not exist fails the task, except a removal of nodes (M(ksyun.cloud.kce_node) with C(state=absent)), which then has nothing to do.
     type: str
   cluster_name:
     description:
