@@ -9,6 +9,12 @@ This is a private module of the ksyun.cloud collection; it may change without no
 Reads return the raw answers (CamelCase dicts), whole lists over every page. Writes return the
 answer dict and raise KsyunError (check ``maybe_applied`` before deciding anything after a failed
 write: re-read the state).
+
+A cluster that does not exist is "gone" (``describe_cluster`` returns None, ``describe_clusters``
+leaves it out) whether DescribeCluster answers HTTP 404 or an empty ClusterSet (ksyun's own provider
+reads it so); the only error code matched is in `CLUSTER_GONE_CODES`. Statuses: `CLUSTER_READY`,
+`CLUSTER_FAILED`, `CLUSTER_DELETING`, `NODE_READY`, `NODE_FAILED`, `NODE_DELETING` (any other status
+is "in progress"). `OnCluster` is the mixin of the modules that act on one cluster (nodes, kubeconfig).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,6 +29,27 @@ SERVICE = "kce"
 VERSION = "2019-08-06"
 
 NODE_ROLES = ("Worker", "Master_Etcd", "Master", "Etcd")
+MASTER_ROLES = ("Master_Etcd", "Master", "Etcd")
+
+#: Error codes that mean "no such cluster" even without HTTP 404. UNVERIFIED against the live API: the
+#: documents define no resource error codes; ClusterNotFound is the emulator's (it answers it with 404).
+CLUSTER_GONE_CODES = ("ClusterNotFound",)
+
+#: ClusterSet.Status: ready, failed (a create that ends so has failed), and "absent, in progress"
+CLUSTER_READY = "running"
+CLUSTER_FAILED = ("error", "NotReady")
+CLUSTER_DELETING = "deleting"
+#: InstanceSet.InstanceStatus of a node: ready and failed (building / installing: in progress)
+NODE_READY = "normal"
+NODE_FAILED = ("failed", "abnormal")
+#: a node being removed: not in the document's list of node statuses, taken to be named like the
+#: cluster's `deleting`; a node is only known to be gone once DescribeClusterInstance no longer lists it
+NODE_DELETING = "deleting"
+
+
+def cluster_gone(err):
+    """True when a KsyunError of DescribeCluster says that the cluster does not exist."""
+    return err.status == 404 or err.code in CLUSTER_GONE_CODES
 
 
 def _read(client, action, params=None):
@@ -69,7 +96,8 @@ def _node_sets(name, sets, para_key):
 def describe_clusters(client, cluster_ids=None, search=None, filters=None):
     """DescribeCluster: every cluster of the region, or those of `cluster_ids` (unknown ids skipped).
 
-    The action takes one ClusterId, so several ids make one call each.
+    The action takes one ClusterId, so several ids make one call each; an answer is matched to its id
+    by ClusterId, never by position.
     """
     base = {"Search": search}
     base.update(flatten_filters(filters))
@@ -85,11 +113,16 @@ def describe_clusters(client, cluster_ids=None, search=None, filters=None):
         try:
             clusters = _pages(client, "DescribeCluster", params, "ClusterSet")
         except KsyunError as err:
-            if err.not_found:
+            if cluster_gone(err):
                 continue
             raise
-        found.extend(c for c in clusters if c.get("ClusterId", cid) == cid)
+        found.extend(c for c in clusters if c.get("ClusterId") == cid)
     return found
+
+
+def describe_clusters_named(client, name):
+    """The clusters whose ClusterName is exactly `name` (Search narrows the answer on the server)."""
+    return [c for c in describe_clusters(client, search=name) if c.get("ClusterName") == name]
 
 
 def describe_cluster(client, cluster_id):
@@ -204,3 +237,72 @@ def add_existed_instances(client, cluster_id, existed_instance_kec_set, dry_run=
     params = {"ClusterId": cluster_id}
     params.update(_node_sets("ExistedInstanceKecSet", existed_instance_kec_set, "KecPara"))
     return _write(client, "AddExistedInstances", params, dry_run)
+
+
+# ------------------------------------------------------------------- for modules acting on a cluster
+
+def cluster_argument_spec():
+    """The options naming the cluster a module acts on (one of them is required)."""
+    return dict(cluster_id=dict(type="str"), cluster_name=dict(type="str"))
+
+
+CLUSTER_KWARGS = dict(required_one_of=[("cluster_id", "cluster_name")],
+                      mutually_exclusive=[("cluster_id", "cluster_name")])
+
+
+class OnCluster(object):
+    """Mixin of KsyunResource classes that act on one cluster named by ``cluster_id`` or ``cluster_name``."""
+
+    cluster_id = None
+
+    def cluster_problem(self):
+        """A message for an empty cluster_id / cluster_name (checked before any call), or None."""
+        for option in ("cluster_id", "cluster_name"):
+            value = self.params.get(option)
+            if value is not None and not value.strip():
+                return "%s must not be empty" % option
+        return None
+
+    def cluster_text(self):
+        if self.params.get("cluster_id"):
+            return "cluster %s" % self.params["cluster_id"]
+        return "cluster named %s" % self.params["cluster_name"]
+
+    def find_cluster(self):
+        """The cluster (raw ClusterSet item) or None when it does not exist; several with the name fail."""
+        if self.params.get("cluster_id"):
+            found = describe_cluster(self.client, self.params["cluster_id"])
+        else:
+            named = describe_clusters_named(self.client, self.params["cluster_name"])
+            if len(named) > 1:
+                self.fail("%d clusters are named %s: %s; give cluster_id to choose one"
+                          % (len(named), self.params["cluster_name"], ", ".join(c.get("ClusterId") for c in named)))
+            found = named[0] if named else None
+        if found is not None:
+            self.cluster_id = found["ClusterId"]
+        return found
+
+    def running_cluster(self, cluster, need="this task"):
+        """`cluster` once it is running: with ``wait``, a cluster still being built is waited for; a
+        failed, deleting or gone one fails the task."""
+        if cluster is None:
+            self.fail("%s does not exist" % self.cluster_text())
+        status = cluster.get("Status")
+        if status == CLUSTER_READY:
+            return cluster
+        what = "cluster %s" % cluster["ClusterId"]
+        if status in CLUSTER_FAILED or status == CLUSTER_DELETING:
+            self.fail("%s is %s: %s needs a running cluster" % (what, status, need), state=cluster)
+        if not self.params.get("wait", True):
+            self.fail("%s is %s, not running yet: run again once it is running, or with wait=true"
+                      % (what, status), state=cluster)
+
+        def fetch():
+            return describe_cluster(self.client, cluster["ClusterId"])
+
+        def status_of(raw):
+            return raw.get("Status") if raw is not None else "gone"
+
+        return self.wait_for(fetch, lambda r: status_of(r) == CLUSTER_READY,
+                             lambda r: status_of(r) in CLUSTER_FAILED + (CLUSTER_DELETING, "gone"),
+                             what="%s (%s waits for it to run)" % (what, need), first=cluster)

@@ -509,7 +509,7 @@ class Request(object):
 
     def __init__(self, params, account, region, service, version, action, request_id, clock=None,
                  lifecycle=0, store=None, account_store=None, rng=None, fail_next=None, dry_run=False,
-                 method="GET", other_account_stores=None, allow_duplicate_names=False):
+                 method="GET", other_account_stores=None, outcome=None, options=None):
         self.params = params
         self.account = account
         self.region = region
@@ -521,12 +521,14 @@ class Request(object):
         self.rng = rng
         self.dry_run = dry_run
         self.method = method
-        #: the server's --allow-duplicate-names: names the documents do not declare unique may repeat
-        self.allow_duplicate_names = bool(allow_duplicate_names)
         self._clock = clock
         self._store = store
         self._account_store = account_store
         self._fail_next = fail_next
+        self._outcome = outcome
+        #: the emulator's behaviour choices where the documents are silent (`Emulator(...)` flags):
+        #: {"unknown_cluster": "error" | "empty", "allow_duplicate_names": bool}
+        self.options = dict(options or {})
         self._others = other_account_stores
 
     def now(self):
@@ -557,6 +559,13 @@ class Request(object):
         if self._fail_next is None:
             return False
         return bool(self._fail_next(kind))
+
+    def outcome(self, fault):
+        """True (once per request) when the outcome fault `fault` (`not_ready`, `abnormal`; see faults.py)
+        was scheduled for this action."""
+        if self._outcome is None:
+            return False
+        return bool(self._outcome(fault))
 
     def other_account_stores(self):
         """Account stores of every other known account (read-only use: registry-wide uniqueness)."""

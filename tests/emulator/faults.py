@@ -10,7 +10,13 @@ Kinds answered by the server:
 | `stall` | nothing for `stall_seconds` (default 35 s), then the normal answer | yes, after the stall |
 | `drop` | the connection is closed, no answer | no |
 | `lost_response` | the connection is closed, no answer | yes (mutating actions only) |
-| `fail_resource` | (scheduled only) `req.fail_next(kind)` is true once for that action | |
+| `fail_resource` | (scheduled, or random with a rate) `req.fail_next(kind)` is true once for that action | |
+| `not_ready` | (scheduled only) `req.outcome("not_ready")` is true once for that action (KCE: the cluster ends `NotReady`) | |
+| `abnormal` | (scheduled only) `req.outcome("abnormal")` is true once for that action (KCE: the request's first node ends `abnormal`) | |
+
+The last three are *outcome* faults: they do not change the answer, they decide how the resource the
+request creates ends its lifecycle.  A consumed scheduled outcome is given back when its request is
+rolled back (an error or DryRun).
 
 Faults are only ever chosen after the signature was verified, and never for admin requests.
 """
@@ -18,7 +24,9 @@ import random
 import threading
 
 ANSWER_KINDS = ("throttle", "unavailable", "timeout", "stall", "drop", "lost_response")
-KINDS = ANSWER_KINDS + ("fail_resource",)
+#: faults that decide a created resource's outcome instead of the answer (`fail_resource` may also be random)
+OUTCOME_KINDS = ("fail_resource", "not_ready", "abnormal")
+KINDS = ANSWER_KINDS + OUTCOME_KINDS
 _RANDOM_READ = ("throttle", "unavailable", "timeout", "stall", "drop")
 _RANDOM_WRITE = _RANDOM_READ + ("lost_response",)
 
@@ -98,6 +106,16 @@ class Faults(object):
     def give_back_fail_resource(self, action, account):
         """Undo a consumed `fail_resource` (the request that consumed it was rolled back)."""
         self._give_back(action, account, "fail_resource")
+
+    def outcome(self, action, account, fault):
+        """True when an outcome fault `fault` (not `fail_resource`) was scheduled for this action (consumed)."""
+        if fault not in OUTCOME_KINDS or fault == "fail_resource":
+            raise ValueError("not a scheduled-only outcome fault: %r" % (fault,))
+        return bool(self._scheduled) and self._take(action, account, (fault,)) is not None
+
+    def give_back(self, action, account, fault):
+        """Undo a consumed scheduled outcome fault (the request that consumed it was rolled back)."""
+        self._give_back(action, account, fault)
 
     def stall(self):
         """Sleep `stall_seconds` unless the emulator stops; True when it stopped meanwhile."""

@@ -16,8 +16,12 @@ A node's `KecInstancePara` / `EpcInstancePara` is built when read from its `kec`
 Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
 
 - cluster: `building` for two stages (while its first nodes are built and installed), then
-  `running`; with `req.fail_next("cluster")` at creation it ends `error` and its nodes `failed`.
-- node: `building` -> `installing` -> `normal`; with `req.fail_next("node")` it ends `failed`.
+  `running`; with `req.fail_next("cluster")` at creation it ends `error` and its nodes `failed`;
+  with `req.outcome("not_ready")` (fault `not_ready` scheduled for CreateCluster) it ends `NotReady`
+  (its nodes are fine: the documents do not say what makes a cluster NotReady).
+- node: `building` -> `installing` -> `normal`; with `req.fail_next("node")` it ends `failed`; with
+  `req.outcome("abnormal")` (fault `abnormal` scheduled for AddClusterInstances / AddExistedInstances /
+  AddClusterEpcInstances) the first node of that request ends `abnormal`.
 - DeleteClusterInstances: the node is `deleting` for one stage, then gone.  Its instance then goes
   per `InstanceDeleteMode`: `Terminate` destroys the KEC instance, `Remove` returns it to the world
   `stopped` (and so available again).  Default: `Terminate` for instances the cluster created,
@@ -25,7 +29,8 @@ Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
 - DeleteCluster: the cluster and all its nodes are `deleting` for one stage, then gone (same rules).
   Every KCE request first purges what is gone (`_settle`, from the `kce_pending` list: no scan).
 - NodeNum / NormalNodeNum count Worker nodes only (ClusterSet table); a deleting worker still
-  counts in NodeNum until it is gone.  `NotReady` and `abnormal` are never produced.
+  counts in NodeNum until it is gone.  `NotReady` and `abnormal` come only from the outcome faults
+  above (the documents list them as statuses and say nothing of their causes).
 - Node failure: `req.fail_next` answers once per request, so a fault scheduled for CreateCluster
   fails the cluster (and its nodes); one scheduled for AddClusterInstances / AddExistedInstances /
   AddClusterEpcInstances fails the first node of that request.
@@ -40,30 +45,44 @@ Decisions where the document is silent or contradicts itself:
   `ExistedInstanceKecSet.N`, DescribeExistedInstances answers `ExistedInstanceSet` (the table),
   `InstanceDeleteMode` (Terminate / Remove) on DeleteCluster and DeleteClusterInstances.
 - ClusterName: 2-64 characters of Chinese, letters, digits, space (CreateCluster example 1 has one)
-  and `- . ! $ ^ * ( ) % # & + / : ; < = > [ ] _ ` { } ~.
-- PodCidr / ServiceCidr: private IPv4 networks (10/8, 172.16/12, 192.168/16), prefix /8../24,
-  not overlapping each other nor the VPC.  The PodCidr must leave room for MaxPodPerNode pods on
+  and the document's specials `- , . ! $ ^ * ( ) % # & + / : ; < = > [ ] _ ` { } ~.
+- ClusterDesc: at most 1024 characters — the emulator's guess (the document gives no limit).
+- PodCidr / ServiceCidr: not overlapping each other nor the VPC (the document); private IPv4 networks
+  (10/8, 172.16/12, 192.168/16) with a prefix of /8../24 — the emulator's guesses (the document
+  states neither).  The PodCidr must leave room for MaxPodPerNode pods on
   every node of the cluster (CreateCluster / AddClusterInstances: InvalidParameterValue;
   AddExistedInstances / AddClusterEpcInstances: that instance's Return false).  Different
   clusters may reuse the same CIDRs (the examples do).
 - ReserveSubnetId must be a `Reserve` (endpoint) subnet of the VPC; node subnets `Normal` ones.
 - InstanceSet.N and ExistedInstanceEpcSet.N are not combined in one cluster; each NodeRole appears
   once.  Master_Etcd / Master / Etcd: exactly 3 or 5 instances; Worker: at least one.
-- NodePara (JSON object, unknown keys ignored as pass-through): `MaxCount`, `MinCount` (1..100,
-  Min <= Max; MaxCount instances are created), `ImageId` (a node image), `SubnetId`,
-  `SecurityGroupId` (same VPC), `InstanceType` (`<family>.<cores><A-E>`, e.g. I3.4B = 4 cores 8 GB;
-  with `DedicatedHostId` also `DVM1.NONE` + `InstanceConfigure.VCPU`/`.MemoryGb`), `InstancePassword`
-  (8-32 characters with at least three of upper, lower, digit, special; or a `KeyId`), `DataDiskGb`
-  (0..16000), `ChargeType`, `PurchaseTime` (0..36), `InstanceName` (2..128), `InstanceNameSuffix`.
+- NodePara is the KEC create-instance pass-through (JSON object; keys the emulator does not check are
+  ignored): `MaxCount`, `MinCount` (Min <= Max; MaxCount instances are created), `ImageId` (a node
+  image), `SubnetId`, `SecurityGroupId` (same VPC), `InstanceType`, a login — `InstancePassword`
+  (8-32 characters with at least three of upper, lower, digit, special), or key pairs (`KeyId.N`, the
+  KEC name, or a scalar `KeyId`), or `KeepImageLogin: true` (KEC's "keep the image's login") —,
+  `DataDiskGb`, `ChargeType`, `PurchaseTime`, `InstanceName`, `InstanceNameSuffix`.  Guesses of the
+  emulator, since the KEC document is not part of the specification: the InstanceType pattern
+  (`<family>.<cores><A-E>`, e.g. I3.4B = 4 cores 8 GB; with `DedicatedHostId` also `DVM1.NONE` +
+  `InstanceConfigure.VCPU`/`.MemoryGb`), the ChargeType list (`CHARGE_TYPES`), the password rule and
+  every numeric range (MaxCount/MinCount 1..100, DataDiskGb 0..16000, PurchaseTime 0..36,
+  InstanceName 2..128 characters, InstanceNameSuffix 0..99999, VCPU 1..128, MemoryGb 1..1024).
   Passwords are checked and dropped: never stored, returned or logged.
-- KecPara (AddExistedInstances): `InstanceId` and `ImageId` required, `InstancePassword` 1..32
-  characters if given (the example prints a placeholder).
+- KecPara (AddExistedInstances; the KEC reinstall-image pass-through): `InstanceId` and `ImageId`
+  required, `InstancePassword` 1..32 characters if given (the example prints a placeholder).
+- AddClusterEpcInstances and DescribeEpcForCluster (with a ClusterId) take a physical-machine
+  cluster's id (the document: "物理机集群的id", "支持移入物理机集群的epc列表"); another cluster →
+  400 InvalidParameterValue naming ClusterId (the code is the emulator's choice).
 - Operations on a cluster that is not `running` (add / delete nodes, download the config) and on a
   `building` / `deleting` cluster (DeleteCluster) / a `deleting` one (ModifyClusterInfo) → 400
   InvalidClusterStatus.  A node that is still building / installing or already deleting is not
   deleted (Return false with a Message).  Only Worker nodes may be deleted (InvalidParameterValue).
-- A cluster id that does not exist → 404 ClusterNotFound; ImageId.N / InstanceId.N of the list
-  actions are plain filters (unknown ids are simply not listed).
+- A cluster id that does not exist → 404 ClusterNotFound (the code and status are the emulator's: the
+  documents define no resource error codes, nor do they name `InvalidClusterStatus` or the other
+  `*NotFound` codes used here).  With `--unknown-cluster empty` (`req.options["unknown_cluster"]`)
+  DescribeCluster answers an unknown ClusterId with an empty ClusterSet instead, the way ksyun's own
+  Terraform provider reads it; every other action keeps the 404.  ImageId.N / InstanceId.N of the
+  list actions are plain filters (unknown ids are simply not listed).
 - DownloadClusterConfig: `IsPublic` true (default) → `Expose` tells whether the cluster was created
   with `PublicApiServer`, and `ClusterConfig` is "" when it was not; `IsPublic=false` → the VPC
   kubeconfig, `Expose` true (the example).
@@ -97,7 +116,7 @@ CHARGE_TYPES = ["Monthly", "Daily", "HourlyInstantSettlement", "PostPaidByDay", 
 EIP_CHARGE_TYPES = ["PrePaidByMonth", "PostPaidByDay", "PostPaidByPeak", "PostPaidByHour",
                     "PostPaidByTraffic", "Monthly", "Daily", "Peak", "TrafficMonthly",
                     "DailyPaidByTransfer", "HourlyInstantSettlement"]
-CLUSTER_NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9 \-.!$^*()%#&+/:;<=>\[\]_`{}~]{2,64}$")
+CLUSTER_NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9 \-,.!$^*()%#&+/:;<=>\[\]_`{}~]{2,64}$")
 INSTANCE_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.(\d+)([A-E])$")
 DEDICATED_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.NONE$")
 RATIO = {"A": 1, "B": 2, "C": 4, "D": 8, "E": 16}
@@ -110,8 +129,11 @@ REASON_OTHER_VPC = "The instance and k8s cluster are not in the same VPC"
 
 CLUSTER_STAGES = ["building", "building", "running"]
 CLUSTER_FAIL_STAGES = ["building", "building", "error"]
+CLUSTER_NOT_READY_STAGES = ["building", "building", "NotReady"]
 NODE_STAGES = ["building", "installing", "normal"]
 NODE_FAIL_STAGES = ["building", "installing", "failed"]
+NODE_ABNORMAL_STAGES = ["building", "installing", "abnormal"]
+PHYSICAL = "PhysicalMachine"          # ClusterType of a cluster of EPC hosts
 GONE_STAGES = ["deleting", None]
 
 
@@ -205,14 +227,16 @@ def _cluster_status(req, c):
     now = req.now()
     if c.get("_deleted") is not None:
         return stage(c["_deleted"], now, req.lifecycle, GONE_STAGES)
-    return stage(c["_created"], now, req.lifecycle, CLUSTER_FAIL_STAGES if c.get("_fail") else CLUSTER_STAGES)
+    stages = CLUSTER_FAIL_STAGES if c.get("_fail") else CLUSTER_NOT_READY_STAGES if c.get("_not_ready") else CLUSTER_STAGES
+    return stage(c["_created"], now, req.lifecycle, stages)
 
 
 def _node_status(req, n):
     now = req.now()
     if n.get("_deleted") is not None:
         return stage(n["_deleted"], now, req.lifecycle, GONE_STAGES)
-    return stage(n["_created"], now, req.lifecycle, NODE_FAIL_STAGES if n.get("_fail") else NODE_STAGES)
+    stages = NODE_FAIL_STAGES if n.get("_fail") else NODE_ABNORMAL_STAGES if n.get("_abnormal") else NODE_STAGES
+    return stage(n["_created"], now, req.lifecycle, stages)
 
 
 def _release(req, node):
@@ -334,6 +358,13 @@ def _get_cluster(req, cid):
     return got
 
 
+def _require_physical(c):
+    """EPC hosts join physical-machine clusters only (the document's ClusterId of the EPC actions)."""
+    if c.get("ClusterType") != PHYSICAL:
+        raise invalid("ClusterId", "The cluster '%s' is not a physical-machine cluster (its type is %s)." %
+                      (c["ClusterId"], c.get("ClusterType")))
+
+
 def _require_status(cid, status, allowed):
     if status not in allowed:
         raise conflict("InvalidClusterStatus",
@@ -436,7 +467,7 @@ def _transition_time(req, c, status):
     t = c.get("_updated") or c["_created"]
     if c.get("_deleted") is not None:
         return max(t, c["_deleted"])
-    if status in ("running", "error"):
+    if status in ("running", "error", "NotReady"):
         return max(t, c["_created"] + 2 * req.lifecycle)
     return t
 
@@ -507,8 +538,8 @@ def seed_cluster_objects(spec, kec_by_id, epc_by_id, vpcs):
 def _cluster_name(p, required):
     name = p.str("ClusterName", required=required)
     if name is not None and not CLUSTER_NAME_RE.match(name):
-        raise invalid("ClusterName", "2-64 characters: Chinese, letters, digits, spaces and - . ! $ ^ * ( ) % # & "
-                                     "+ / : ; < = > [ ] _ ` { } ~.")
+        raise invalid("ClusterName", "2-64 characters: Chinese, letters, digits, spaces and - , . ! $ ^ * ( ) % # "
+                                     "& + / : ; < = > [ ] _ ` { } ~.")
     return name
 
 
@@ -587,9 +618,10 @@ def _node_para(req, text, pname, vpc_canon):
     if sg.get("VpcId") != vpc_canon:
         raise invalid(pname, "The security group '%s' is not in the cluster's VPC." % sg_id)
     password = o.get("InstancePassword")
-    key_id = o.get("KeyId")
-    if password is None and not key_id:
-        raise invalid(pname, "InstancePassword (or KeyId) is required.")
+    key_ids = [v for k, v in o.items() if k == "KeyId" or re.fullmatch(r"KeyId\.\d+", k)]
+    keep_login = o.get("KeepImageLogin") in (True, "true", "True", "1", 1)
+    if password is None and not any(key_ids) and not keep_login:
+        raise invalid(pname, "A login is required: InstancePassword, KeyId.N or KeepImageLogin=true.")
     if password is not None and not _password_ok(password):
         raise invalid(pname, "InstancePassword must be 8-32 printable characters with at least three of: "
                              "upper case, lower case, digits, special characters.")
@@ -736,11 +768,22 @@ def _make_kec_nodes(req, cid, role, spec, index_base, now):
     return made
 
 
-def _put_node(req, cid, iid, name, role, typ, origin, ip, now, fail):
+def _put_node(req, cid, iid, name, role, typ, origin, ip, now, fail, abnormal=False):
     req.store.put("node", iid, {
         "InstanceId": iid, "InstanceName": name, "InstanceRole": role, "_cluster": cid, "_type": typ,
-        "_origin": origin, "_ip": ip, "_created": now, "_fail": fail, "_deleted": None, "_delete_mode": None,
+        "_origin": origin, "_ip": ip, "_created": now, "_fail": fail, "_abnormal": abnormal, "_deleted": None,
+        "_delete_mode": None,
     }, parent=cid)
+
+
+def _abnormal_first(req):
+    """A callable: True for the first node a request adds when the `abnormal` outcome was scheduled."""
+    left = [bool(req.outcome("abnormal"))]
+
+    def first():
+        hit, left[0] = left[0], False
+        return hit
+    return first
 
 
 def _epc_free_for(req, e, vpc_canon):
@@ -837,14 +880,15 @@ def create_cluster(req):
     now = req.now()
     cid = new_id(req.rng, req.store, "cluster")
     fail = bool(req.fail_next("cluster"))
+    not_ready = not fail and bool(req.outcome("not_ready"))
     req.store.put("cluster", cid, {
         "ClusterId": cid, "ClusterName": name, "ClusterDesc": desc or "",
-        "ClusterType": "VirtualMachine" if kec_sets else "PhysicalMachine", "ClusterManageMode": mode,
+        "ClusterType": "VirtualMachine" if kec_sets else PHYSICAL, "ClusterManageMode": mode,
         "NetworkType": network, "K8sVersion": version, "MasterEtcdSeparate": bool(separate),
         "PodCidr": str(pod_net), "ServiceCidr": str(svc_net), "VpcId": vpc_id, "VpcCidr": str(vpc_net),
         "MaxPodPerNode": max_pods, "ReserveSubnetId": reserve_id, "EnableKMSE": False,
         "_vpc": vpc_canon, "_public": public, "_created": now, "_updated": now, "_fail": fail,
-        "_deleted": None, "_delete_mode": None,
+        "_not_ready": not_ready, "_deleted": None, "_delete_mode": None,
     })
     for role, dummy, specs in kec_sets:
         base = 0
@@ -875,7 +919,12 @@ def describe_cluster(req):
     _no_filters(p)
     _settle(req)
     if cid:
-        c, st = _get_cluster(req, cid)
+        got = _live_cluster(req, cid)
+        if got is None and req.options.get("unknown_cluster") == "empty":
+            return {"ClusterSet": [], "TotalCount": 0, "MaxResults": limit, "Marker": 0}
+        if got is None:
+            raise not_found("Cluster", cid)
+        c = got[0]
         found = [cid] if not search or search in c["ClusterName"] else []
     elif search:
         found = [c["ClusterId"] for c in req.store.list("cluster") if search in c["ClusterName"]]
@@ -1040,11 +1089,13 @@ def add_cluster_instances(req):
               "InstanceSet.N")
     now = req.now()
     made = []
+    abnormal = _abnormal_first(req)
     base = sum(1 for n, dummy in current if n["InstanceRole"] == "Worker")
     for role, dummy, specs in sets:
         for spec in specs:
             for iid, iname, ip in _make_kec_nodes(req, cid, role, spec, base, now):
-                _put_node(req, cid, iid, iname, role, "kec", "created", ip, now, bool(req.fail_next("node")))
+                _put_node(req, cid, iid, iname, role, "kec", "created", ip, now, bool(req.fail_next("node")),
+                          abnormal())
                 made.append({"InstanceId": iid, "InstanceName": iname})
             base += spec["count"]
     c["_updated"] = now
@@ -1114,6 +1165,7 @@ def describe_epc_for_cluster(req):
     vpc_canon = None
     if cid:
         c = _get_cluster(req, cid)[0]
+        _require_physical(c)
         vpc_canon = c["_vpc"]
     if ids:
         hosts = [e for e in (req.store.get("epc", i) for i in dict.fromkeys(ids)) if e is not None]
@@ -1168,9 +1220,11 @@ def add_cluster_epc_instances(req):
     if len(set(ids)) != len(ids):
         raise invalid("InstanceId.N", "An instance id is listed twice.")
     c, st = _get_cluster(req, cid)
+    _require_physical(c)
     _require_status(cid, st, ("running",))
     now = req.now()
     room = _room_left(req, c)
+    abnormal = _abnormal_first(req)
     out = []
     for iid in ids:
         e = req.store.get("epc", iid)
@@ -1182,7 +1236,7 @@ def add_cluster_epc_instances(req):
         req.store.put("epc", iid, e)
         nics = (e.get("EpcInstancePara") or {}).get("NetworkInterfaceSet") or [{}]
         _put_node(req, cid, iid, e["InstanceName"], "Worker", "epc", "epc", nics[0].get("PrivateIpAddress"),
-                  now, bool(req.fail_next("node")))
+                  now, bool(req.fail_next("node")), abnormal())
         out.append({"InstanceId": iid, "Return": True})
     if any(r["Return"] for r in out):
         c["_updated"] = now
@@ -1297,6 +1351,7 @@ def add_existed_instances(req):
     _require_status(cid, st, ("running",))
     now = req.now()
     room = _room_left(req, c)
+    abnormal = _abnormal_first(req)
     out = []
     for iid, image_id in wanted:
         k = req.store.get("kec", iid)
@@ -1315,7 +1370,7 @@ def add_existed_instances(req):
         k["ImageId"] = image_id
         req.store.put("kec", iid, k)
         _put_node(req, cid, iid, k["InstanceName"], "Worker", "kec", "existed", k["PrivateIpAddress"], now,
-                  bool(req.fail_next("node")))
+                  bool(req.fail_next("node")), abnormal())
         out.append({"InstanceId": iid, "Return": True, "Reason": None})
     if any(r["Return"] for r in out):
         c["_updated"] = now

@@ -50,8 +50,8 @@ The emulator's own choices, where the documents are silent (no module may rely o
 
 - Names are unique: a second container group (or image cache) of a name in use in the account and
   region is refused with `ContainerGroupNameDuplicate` (`ImageCacheNameDuplicate`) - the documents
-  never say that names are unique.  `--allow-duplicate-names` (`req.allow_duplicate_names`) lets
-  them repeat, so that clients are tested against that case too.
+  never say that names are unique.  `--allow-duplicate-names` (`req.options["allow_duplicate_names"]`)
+  lets them repeat, so that clients are tested against that case too.
 - Error codes beyond the documents' common table: `SubnetNotFound`, `SecurityGroupNotFound`,
   `ContainerGroupNotFound`, `ContainerNotFound`, `ImageCacheNotFound` (404),
   `ContainerGroupNameDuplicate`, `ImageCacheNameDuplicate`, `InvalidImageCacheStatus`,
@@ -475,7 +475,7 @@ def create_container_group(req):
         if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
             raise invalid("SecurityGroupId.N", "The security group '%s' is not in the subnet's VPC." % sg_id)
     groups = _live_groups(req)
-    if not req.allow_duplicate_names and any(g["ContainerGroupName"] == name for g in groups):
+    if not req.options.get("allow_duplicate_names") and any(g["ContainerGroupName"] == name for g in groups):
         raise conflict("ContainerGroupNameDuplicate", "The container group name '%s' is already in use." % name)
     used_cache = None
     if image_cache_id is not None:
@@ -810,7 +810,7 @@ def create_image_cache(req):
     sg = _security_group(req, sg_id)
     if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
         raise invalid("SecurityGroupId", "The security group is not in the subnet's VPC.")
-    if not req.allow_duplicate_names and any(c["ImageCacheName"] == name for c in _live_caches(req)):
+    if not req.options.get("allow_duplicate_names") and any(c["ImageCacheName"] == name for c in _live_caches(req)):
         raise conflict("ImageCacheNameDuplicate", "The image cache name '%s' is already in use." % name)
     cid = new_id(req.rng, req.store, "image_cache")
     now = req.now()

@@ -3,7 +3,7 @@
     python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
         [--account AK:SK ...] [--world FILE] [--lifecycle-seconds S] [--latency-ms N]
         [--fault-rate F] [--fault-seed N] [--stall-seconds S] [--log FILE] [--strict-params]
-        [--allow-duplicate-names]
+        [--allow-duplicate-names] [--unknown-cluster error|empty]
 
 Also runs as `python -m emulator.server` (tests/ on sys.path) and
 `python -m ansible_collections.ksyun.cloud.tests.emulator.server`.  See README.md (the contract).
@@ -42,6 +42,8 @@ DEMO_SECRET_KEY = "demo+secret/KSYUN+emulator+0000000000"
 SERVICE_MODULES = ("kce", "kcr", "kci")
 DEFAULT_LIFECYCLE_SECONDS = 5.0
 DEFAULT_STALL_SECONDS = 35.0
+#: `--unknown-cluster`: how DescribeCluster answers a ClusterId that does not exist (the emulator's choice)
+UNKNOWN_CLUSTER_CHOICES = ("error", "empty")
 MAX_BODY = 16 * 1024 * 1024
 REQUEST_LOG_MAX = 20000  # in-memory records kept (the --log file keeps everything)
 MAX_PUSH_TAGS = 10000  # tags one push (admin endpoint or push_tags) may carry
@@ -114,10 +116,14 @@ class Emulator(object):
 
     def __init__(self, accounts=None, lifecycle_seconds=0, latency_ms=0, fault_rate=0.0, fault_seed=0,
                  state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS, strict_params=False,
-                 allow_duplicate_names=False):
+                 allow_duplicate_names=False, unknown_cluster="error"):
         self._modules = load_service_modules()
         self.strict_params = bool(strict_params)
         self.allow_duplicate_names = bool(allow_duplicate_names)
+        if unknown_cluster not in UNKNOWN_CLUSTER_CHOICES:
+            raise ValueError("unknown_cluster is one of %s" % ", ".join(UNKNOWN_CLUSTER_CHOICES))
+        # the emulator's choice (the documents define no answer for an unknown cluster id), see kce.py
+        self.unknown_cluster = unknown_cluster
         self._world_mod = _import_optional("world")
         if accounts:
             self.accounts = {str(k): str(v) for k, v in dict(accounts).items()}
@@ -464,6 +470,21 @@ class Emulator(object):
 
     def _run(self, act, params, account, region, service, version, request_id, dry, method):
         consumed = []
+        outcomes = []     # scheduled outcome faults consumed by this request
+
+        def outcome(fault):
+            if fault in outcomes:
+                return False  # once per request
+            if not self.faults.outcome(act.name, account, fault):
+                return False
+            outcomes.append(fault)
+            return True
+
+        def give_back():
+            if consumed and consumed[0] == "scheduled":
+                self.faults.give_back_fail_resource(act.name, account)
+            for fault in outcomes:
+                self.faults.give_back(act.name, account, fault)
 
         def fail_next(kind):
             if consumed:
@@ -489,8 +510,9 @@ class Emulator(object):
             req = core.Request(params, account, region, service, version, act.name, request_id,
                                clock=self.now, lifecycle=self.lifecycle, store=region_store,
                                account_store=lambda: db.scope(account), rng=self.rng, fail_next=fail_next,
-                               dry_run=dry, method=method, other_account_stores=others,
-                               allow_duplicate_names=self.allow_duplicate_names)
+                               dry_run=dry, method=method, other_account_stores=others, outcome=outcome,
+                               options={"unknown_cluster": self.unknown_cluster,
+                                        "allow_duplicate_names": self.allow_duplicate_names})
             try:
                 result = act.func(req)
                 if dry:
@@ -506,12 +528,10 @@ class Emulator(object):
                         answer[key] = value
                 payload = _dumps(answer)  # an answer that cannot be sent rolls the request back
             except core.ApiError:
-                if consumed and consumed[0] == "scheduled":
-                    self.faults.give_back_fail_resource(act.name, account)
+                give_back()
                 raise
             except Exception as exc:
-                if consumed and consumed[0] == "scheduled":
-                    self.faults.give_back_fail_resource(act.name, account)
+                give_back()
                 traceback.print_exc(file=sys.stderr)
                 raise core.internal(exc)
         return answer, payload
@@ -780,6 +800,9 @@ def build_parser():
     ap.add_argument("--allow-duplicate-names", action="store_true",
                     help="let KCI container groups and image caches share a name (the documents do not say "
                          "names are unique; by default the emulator refuses a name in use)")
+    ap.add_argument("--unknown-cluster", choices=UNKNOWN_CLUSTER_CHOICES, default="error",
+                    help="DescribeCluster for a ClusterId that does not exist: 'error' (404 ClusterNotFound, "
+                         "the default) or 'empty' (an empty ClusterSet, as ksyun's own provider reads it)")
     return ap
 
 
@@ -788,7 +811,8 @@ def main(argv=None):
     emu = Emulator(accounts=dict(args.account) or None, lifecycle_seconds=args.lifecycle_seconds,
                    latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
                    state=args.state, world=args.world, log=args.log, stall_seconds=args.stall_seconds,
-                   strict_params=args.strict_params, allow_duplicate_names=args.allow_duplicate_names)
+                   strict_params=args.strict_params, allow_duplicate_names=args.allow_duplicate_names,
+                   unknown_cluster=args.unknown_cluster)
     emu.start(host=args.host, port=args.port)
     stop = threading.Event()
 

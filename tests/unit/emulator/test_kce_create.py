@@ -173,12 +173,12 @@ def test_enumerations(kce_api, name, value):
     kce_api.err("CreateCluster", create_params(**{name: value}), 400, "InvalidParameterValue", name)
 
 
-@pytest.mark.parametrize("name", ["a", "x" * 65, "bad@name", "tab\tname", "comma,name"])
+@pytest.mark.parametrize("name", ["a", "x" * 65, "bad@name", "tab\tname", "question?name"])
 def test_cluster_name_rule(kce_api, name):
     kce_api.err("CreateCluster", create_params(name=name), 400, "InvalidParameterValue", "ClusterName")
 
 
-@pytest.mark.parametrize("name", ["ab", "x" * 64, "集群", "a-b.c!$^*()%#&+/:;<=>[]_`{}~"])
+@pytest.mark.parametrize("name", ["ab", "x" * 64, "集群", "a-b.c!$^*()%#&+/:;<=>[]_`{}~", "comma,name"])
 def test_cluster_name_accepted(kce_api, name):
     st, body = create(kce_api, name=name)
     assert st == 200, body
@@ -361,3 +361,23 @@ def test_dedicated_host_cluster(kce_api):
     para = node_para(1, DedicatedHostId="33b44f3e-a037-423e-a850-xxxxxx", InstanceType="DVM1.NONE",
                      **{"InstanceConfigure.VCPU": 8, "InstanceConfigure.MemoryGb": 16})
     kce_api.err("CreateCluster", create_params(**{"InstanceSet.2.NodePara.1": para}), 400, "InvalidParameterValue")
+
+
+@pytest.mark.parametrize("login", [
+    {"KeyId.1": "3f1a2b4c-5d6e-4f70-8192-a3b4c5d6e7f8"},                       # the KEC name, KeyId.N
+    {"KeyId.1": "3f1a2b4c-5d6e-4f70-8192-a3b4c5d6e7f8", "KeyId.2": "4a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"},
+    {"KeyId": "3f1a2b4c-5d6e-4f70-8192-a3b4c5d6e7f8"},
+    {"KeepImageLogin": True},
+    {"KeepImageLogin": "true"},
+])
+def test_node_para_login_by_key_pair_or_image(kce_api, login):
+    # NodePara is the KEC pass-through: a login by key pairs or the image's own is as good as a password
+    st, body = create(kce_api, **{"InstanceSet.2.NodePara.1": node_para(1, InstancePassword=None, **login)})
+    assert st == 200, body
+
+
+@pytest.mark.parametrize("login", [{}, {"KeyId.1": ""}, {"KeepImageLogin": False}])
+def test_node_para_without_a_login(kce_api, login):
+    msg = kce_api.err("CreateCluster", create_params(**{"InstanceSet.2.NodePara.1": node_para(
+        1, InstancePassword=None, **login)}), 400, "InvalidParameterValue", "InstanceSet.2.NodePara.1")
+    assert "InstancePassword, KeyId.N or KeepImageLogin" in msg

@@ -184,3 +184,38 @@ def test_actions_without_documented_filters_refuse_them(kce_api, action):
     kce_api.emu.strict_params = False
     kce_api.err(action, {"Filter.1.Name": "vpc-id", "Filter.1.Value.1": "x"}, 400,
                 "InvalidParameterValue", "Filter.1")
+
+
+# ------------------------------------------------------------------ --unknown-cluster empty|error
+
+def test_unknown_cluster_answer_is_a_flag(api_on):
+    from emulator.server import Emulator
+
+    with pytest.raises(ValueError):
+        Emulator(unknown_cluster="maybe")
+    for mode in ("error", "empty"):
+        emu = Emulator(lifecycle_seconds=0, strict_params=True, unknown_cluster=mode)
+        emu.start()
+        try:
+            api = api_on(emu, "kce")
+            if mode == "error":
+                api.err("DescribeCluster", {"ClusterId": "nope"}, 404, "ClusterNotFound")
+            else:
+                body = api.ok("DescribeCluster", {"ClusterId": "nope"})
+                assert body["ClusterSet"] == [] and body["TotalCount"] == 0
+            # a known cluster and the other actions answer the same in both modes
+            body = api.ok("DescribeCluster", {"ClusterId": "b12d7079-1e59-4626-90eb-xxxxxx"})
+            assert [c["ClusterId"] for c in body["ClusterSet"]] == ["b12d7079-1e59-4626-90eb-xxxxxx"]
+            api.err("DescribeClusterInstance", {"ClusterId": "nope"}, 404, "ClusterNotFound")
+            api.err("DownloadClusterConfig", {"ClusterId": "nope"}, 404, "ClusterNotFound")
+        finally:
+            emu.stop()
+
+
+def test_unknown_cluster_cli_flag():
+    from emulator.server import build_parser
+
+    assert build_parser().parse_args([]).unknown_cluster == "error"
+    assert build_parser().parse_args(["--unknown-cluster", "empty"]).unknown_cluster == "empty"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--unknown-cluster", "maybe"])

@@ -271,5 +271,33 @@ def test_pod_cidr_room_limits_added_servers(kce_api):
                                                     MaxPodPerNode="256"))["ClusterId"]
     body = kce_api.ok("AddExistedInstances", add_existed([AVAILABLE], cid=cid))
     assert body["InstanceSet"][0]["Return"] is False and "PodCidr" in body["InstanceSet"][0]["Reason"]
+    # the same for an EPC cluster: 3 Master_Etcd + 1 Worker hosts fill the PodCidr
+    cid = kce_api.ok("CreateCluster", epc_cluster_params(EPC_EXAMPLE3[:4], PodCidr="10.80.0.0/22",
+                                                         MaxPodPerNode="256"))["ClusterId"]
     body = kce_api.ok("AddClusterEpcInstances", {"ClusterId": cid, "InstanceId.1": EPC_FREE})
     assert body["InstanceSet"][0]["Return"] is False
+
+
+def epc_cluster_params(hosts, **kw):
+    """CreateCluster of EPC hosts: the first three Master_Etcd, the others Worker."""
+    params = create_params(**dict(kw, **{"InstanceSet.1.NodeRole": None, "InstanceSet.1.NodePara.1": None,
+                                         "InstanceSet.2.NodeRole": None, "InstanceSet.2.NodePara.1": None,
+                                         "ExistedInstanceEpcSet.1.NodeRole": "Master_Etcd",
+                                         "ExistedInstanceEpcSet.2.NodeRole": "Worker"}))
+    for i, host in enumerate(hosts):
+        group, n = (1, i + 1) if i < 3 else (2, i - 2)
+        params["ExistedInstanceEpcSet.%d.EpcPara.%d" % (group, n)] = json.dumps({"InstanceId": host})
+    return params
+
+
+def test_epc_actions_take_a_physical_machine_cluster_only(kce_api):
+    # the document: AddClusterEpcInstances' ClusterId is "物理机集群的id"; DescribeEpcForCluster lists
+    # the hosts that can join a physical-machine cluster
+    msg = kce_api.err("AddClusterEpcInstances", {"ClusterId": CLUSTER, "InstanceId.1": EPC_FREE}, 400,
+                      "InvalidParameterValue", "ClusterId")
+    assert "not a physical-machine cluster" in msg and "VirtualMachine" in msg
+    kce_api.err("DescribeEpcForCluster", {"ClusterId": CLUSTER}, 400, "InvalidParameterValue", "ClusterId")
+    assert kce_api.ok("DescribeEpcForCluster", {"InstanceId.1": EPC_FREE})["InstanceSet"]     # no cluster: fine
+    # nothing was added
+    nodes = kce_api.ok("DescribeClusterInstance", {"ClusterId": CLUSTER, "MaxResults": 50})["InstanceSet"]
+    assert EPC_FREE not in [n["InstanceId"] for n in nodes]

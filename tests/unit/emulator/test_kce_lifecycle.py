@@ -11,6 +11,8 @@ L = 10
 MAIN = "b12d7079-1e59-4626-90eb-xxxxxx"
 CLUSTER_EXISTED = "0ffb863-9bdc-4558-a947-xxxxxx"
 AVAILABLE = "ee355b5d-79e4-4505-b0a5-xxxxxx"
+EPC_HOSTS = ["70e4807b-3ed0-4bd5-a06f-xxxxxx", "f3a751bb-4663-4f4f-af01-xxxxxx", "aadf2c78-bc56-40e3-93db-xxxxxx",
+             "4c20cc6c-01e6-4215-99c5-xxxxxx"]
 
 
 @pytest.fixture
@@ -61,7 +63,14 @@ def test_operations_need_a_running_cluster(emu, kce_api):
         "ClusterId": cid, "ExistedInstanceKecSet.1.NodeRole": "Worker",
         "ExistedInstanceKecSet.1.KecPara.1": '{"InstanceId": "%s", "ImageId": "4b293997-9940-42bd-a5f0-xxxxxx"}'
                                              % AVAILABLE}, 400, "InvalidClusterStatus")
-    kce_api.err("AddClusterEpcInstances", {"ClusterId": cid, "InstanceId.1": "9c362d96-ad25-491d-8f7d-xxxxxxx"},
+    epc = create_params(**{"InstanceSet.1.NodeRole": None, "InstanceSet.1.NodePara.1": None,
+                           "InstanceSet.2.NodeRole": None, "InstanceSet.2.NodePara.1": None,
+                           "ExistedInstanceEpcSet.1.NodeRole": "Master_Etcd",
+                           "ExistedInstanceEpcSet.2.NodeRole": "Worker"})
+    for i, host in enumerate(EPC_HOSTS):
+        epc["ExistedInstanceEpcSet.%d.EpcPara.%d" % ((1, i + 1) if i < 3 else (2, 1))] = '{"InstanceId": "%s"}' % host
+    epc_cid = kce_api.ok("CreateCluster", epc)["ClusterId"]
+    kce_api.err("AddClusterEpcInstances", {"ClusterId": epc_cid, "InstanceId.1": "9c362d96-ad25-491d-8f7d-xxxxxxx"},
                 400, "InvalidClusterStatus")
     first_worker = [i for i, s in statuses(kce_api, cid).items()][-1]
     kce_api.err("DeleteClusterInstances", {"ClusterId": cid, "InstanceId.1": first_worker}, 400,
@@ -183,3 +192,71 @@ def test_failed_node_can_be_deleted(emu, kce_api):
     assert statuses(kce_api, MAIN)[iid] == "failed"
     res = kce_api.ok("DeleteClusterInstances", {"ClusterId": MAIN, "InstanceId.1": iid})
     assert res["InstanceSet"][0]["Return"] is True
+
+
+# ------------------------------------------------------------- NotReady and abnormal (outcome faults)
+
+def test_not_ready_cluster(emu, kce_api):
+    emu.schedule_fault("CreateCluster", "not_ready", count=1)
+    cid = kce_api.ok("CreateCluster", create_params(workers=1))["ClusterId"]
+    assert cluster(kce_api, cid)["Status"] == "building"
+    emu.advance(2 * L)
+    c = cluster(kce_api, cid)
+    assert c["Status"] == "NotReady" and c["NormalNodeNum"] == 1          # the nodes are fine
+    assert set(statuses(kce_api, cid).values()) == {"normal"}
+    kce_api.err("AddClusterInstances", {"ClusterId": cid, "InstanceSet.1.NodeRole": "Worker",
+                                        "InstanceSet.1.NodePara.1": node_para(1)}, 400, "InvalidClusterStatus")
+    # it can be deleted; the next cluster runs
+    kce_api.ok("DeleteCluster", {"ClusterId": cid})
+    cid = kce_api.ok("CreateCluster", create_params(workers=1))["ClusterId"]
+    emu.advance(2 * L)
+    assert cluster(kce_api, cid)["Status"] == "running"
+
+
+def test_not_ready_is_given_back_by_a_rolled_back_create(emu, kce_api):
+    emu.schedule_fault("CreateCluster", "not_ready", count=1)
+    kce_api.err("CreateCluster", create_params(DryRun="true"), 412, "DryRunOperation")
+    kce_api.err("CreateCluster", create_params(PodCidr="nope"), 400, "InvalidParameterValue", "PodCidr")
+    cid = kce_api.ok("CreateCluster", create_params(workers=1))["ClusterId"]
+    emu.advance(2 * L)
+    assert cluster(kce_api, cid)["Status"] == "NotReady"
+
+
+@pytest.mark.parametrize("how", ["new", "existing", "epc"])
+def test_abnormal_first_node_of_the_request(emu, kce_api, how):
+    if how == "new":
+        action, cid = "AddClusterInstances", MAIN
+        params = {"ClusterId": MAIN, "InstanceSet.1.NodeRole": "Worker", "InstanceSet.1.NodePara.1": node_para(2)}
+    elif how == "existing":
+        action, cid = "AddExistedInstances", CLUSTER_EXISTED
+        params = {"ClusterId": cid, "ExistedInstanceKecSet.1.NodeRole": "Worker"}
+        for i, iid in enumerate([AVAILABLE, "5a0c3e1d-2b4f-4a6e-9d8c-7b6a5f4e3d2c"]):
+            params["ExistedInstanceKecSet.1.KecPara.%d" % (i + 1)] = (
+                '{"InstanceId": "%s", "ImageId": "4b293997-9940-42bd-a5f0-xxxxxx"}' % iid)
+    else:
+        action, cid = "AddClusterEpcInstances", "12d776f8-bb96-4556-9be6-xxxxxxx"
+        params = {"ClusterId": cid, "InstanceId.1": "9c362d96-ad25-491d-8f7d-xxxxxxx",
+                  "InstanceId.2": "cd434dad-77e7-4734-b8a7-xxxxxx"}
+    emu.schedule_fault(action, "abnormal", count=1)
+    body = kce_api.ok(action, params)
+    ids = [i["InstanceId"] for i in body["InstanceSet"]]
+    assert len(ids) == 2
+    emu.advance(2 * L)
+    st = statuses(kce_api, cid)
+    assert [st[i] for i in ids] == ["abnormal", "normal"]
+    assert cluster(kce_api, cid)["Status"] == "running"
+
+
+def test_outcome_faults_through_the_admin_endpoint(emu, kce_api):
+    import requests
+    r = requests.post(emu.url + "/_emulator/faults", json={"action": "CreateCluster", "fault": "not_ready"})
+    assert r.status_code == 200 and r.json()["scheduled"][0]["fault"] == "not_ready"
+    r = requests.post(emu.url + "/_emulator/faults", json={"action": "AddClusterInstances", "fault": "abnormal"})
+    assert r.status_code == 200
+    cid = kce_api.ok("CreateCluster", create_params(workers=1))["ClusterId"]
+    iid = kce_api.ok("AddClusterInstances", {"ClusterId": MAIN, "InstanceSet.1.NodeRole": "Worker",
+                                             "InstanceSet.1.NodePara.1": node_para(1)})["InstanceSet"][0]["InstanceId"]
+    emu.advance(2 * L)
+    assert cluster(kce_api, cid)["Status"] == "NotReady"
+    assert statuses(kce_api, MAIN)[iid] == "abnormal"
+    assert requests.get(emu.url + "/_emulator/faults").json()["scheduled"] == []
