@@ -141,6 +141,8 @@ class KsyunModule(object):
         if problem:
             self.module.fail_json(msg=problem)
         self._client = None
+        #: whether the module has changed something so far: a failure after a change reports it
+        self.changed = False
 
     @property
     def client(self):
@@ -164,6 +166,7 @@ class KsyunModule(object):
         return result
 
     def fail(self, msg, **result):
+        result.setdefault("changed", self.changed)
         self.module.fail_json(msg=msg, **self._debug(result))
 
     def fail_error(self, err, **result):

@@ -113,7 +113,6 @@ class KsyunResource(object):
         self.module = module.module
         self.params = module.params
         self.resource_id = None   # set once known (found or created): get() should use it
-        self.changed = False
         self.before = None
         self.after = None
         self.result = {}
@@ -211,6 +210,15 @@ class KsyunResource(object):
 
     # ------------------------------------------------------------------ helpers for modules
     @property
+    def changed(self):
+        """Whether the task changed something (kept by the KsyunModule, so a later failure reports it)."""
+        return self.m.changed
+
+    @changed.setter
+    def changed(self, value):
+        self.m.changed = bool(value)
+
+    @property
     def check_mode(self):
         return self.m.check_mode
 
@@ -268,9 +276,11 @@ class KsyunResource(object):
         failure state or at the deadline, naming the last status seen and the statuses passed
         (starting from `first`, the object as last read before the wait, when given)."""
         seen = [self.status(first)] if first is not None else []
+        # the object just read is the first poll: no second read right after it
+        pending = [first] if first is not None else []
 
         def poll():
-            state = fetch()
+            state = pending.pop() if pending else fetch()
             status = self.status(state) if state is not None else "gone"
             if not seen or seen[-1] != status:
                 seen.append(status)

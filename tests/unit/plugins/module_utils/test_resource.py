@@ -442,3 +442,33 @@ def test_named_a_lost_create_answer_with_two_new_objects_fails_listing_them(caps
     assert out["rc"] == 1 and Named.writes == ["Create"]
     assert out["msg"] == ("2 nameds are named web since the create whose answer was lost: id-1, id-x; "
                           "set named_id to choose one")
+
+
+def test_a_failure_after_a_change_reports_the_change(capsys):
+    class Breaks(Thing):
+        def create(self):
+            name = super(Breaks, self).create()
+            self.world.things[name]["Status"] = "error"   # created, then it fails
+            return name
+    world = World()
+    Breaks.world = world
+    with patch_module_args(dict(CREDS, name="a")):
+        with pytest.raises(SystemExit):
+            Breaks.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert out["failed"] is True and out["changed"] is True and world.writes == ["CreateThing"]
+    # a failure before any change says so
+    out = run(World(), capsys, name="a", size=0)
+    assert out["rc"] == 1 and out["changed"] is False
+
+
+def test_the_object_just_read_is_the_first_poll(capsys):
+    # already failed: fails at once, without reading again
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="error"))
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 1 and out["wait_reason"] == "failed" and world.reads == 1
+    # in progress: the next read comes after a pause, not right after the first one
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="building"))
+    world.on_read = lambda w: w.things["a"].update(Status="ready") if w.reads >= 2 else None
+    out = run(world, capsys, name="a")
+    assert out["rc"] == 0 and world.reads == 2
