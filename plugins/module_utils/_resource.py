@@ -310,17 +310,21 @@ class KsyunResource(object):
             self.wait_for(self.get, lambda r: r is None, what=self.what())
 
     # ------------------------------------------------------------------ the flow
+    def while_deleting(self, current):
+        """``state=present`` met the resource being deleted ("absent, in progress"): a real run waits
+        until it is gone, and then it is created again (check mode predicts that)."""
+        if self.check_mode:
+            return
+        if not self.params.get("wait", True):
+            self.fail("%s is being deleted: run again once it is gone, or with wait=true" % self.what(current))
+        self.resource_id = self.ident(current)
+        self.wait_gone()
+        self.resource_id = None
+
     def present(self):
         current = self.get()
         if current is not None and self.deleting(current):
-            # "absent, in progress": a real run waits until it is gone, then creates it again
-            if not self.check_mode:
-                if not self.params.get("wait", True):
-                    self.fail("%s is being deleted: run again once it is gone, or with wait=true"
-                              % self.what(current))
-                self.resource_id = self.ident(current)
-                self.wait_gone()
-                self.resource_id = None
+            self.while_deleting(current)
             current = None
         if current is None:
             return self._create()

@@ -275,7 +275,7 @@ class OnCluster(object):
         else:
             named = describe_clusters_named(self.client, self.params["cluster_name"])
             if len(named) > 1:
-                self.fail("%d clusters are named %s: %s; give cluster_id to choose one"
+                self.fail("%d clusters are named %s: %s; set cluster_id to choose one"
                           % (len(named), self.params["cluster_name"], ", ".join(c.get("ClusterId") for c in named)))
             found = named[0] if named else None
         if found is not None:

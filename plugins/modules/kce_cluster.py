@@ -319,7 +319,7 @@ import re
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
-    KsyunResource, mask, state_option, wait_options)
+    NamedResource, mask, state_option, wait_options)
 
 # option -> ClusterSet field, for the options DescribeCluster returns (compared on an existing cluster)
 COMPARED = (
@@ -449,8 +449,9 @@ def epc_sets(existed_epc_sets):
     return merged
 
 
-class KceCluster(KsyunResource):
+class KceCluster(NamedResource):
     represent = "cluster"
+    id_option, id_key, name_key = "cluster_id", "ClusterId", "ClusterName"
     argument_spec = dict(
         cluster_id=dict(type="str", aliases=["id"]),
         name=dict(type="str"),
@@ -508,9 +509,7 @@ class KceCluster(KsyunResource):
         return None
 
     def before_create(self):
-        if self.params["cluster_id"]:
-            self.fail("no cluster has the id %s: a new cluster is identified by its name (cluster_id finds "
-                      "existing clusters only)" % self.params["cluster_id"])
+        super(KceCluster, self).before_create()   # an id only finds an existing cluster
         missing = [o for o in CREATE_REQUIRED if self.params[o] is None]
         if not (self.params["instance_sets"] or self.params["existed_epc_sets"]):
             missing.append("instance_sets or existed_epc_sets")
@@ -518,20 +517,11 @@ class KceCluster(KsyunResource):
             self.fail("cluster %s does not exist; creating it needs %s" % (self.params["name"], ", ".join(missing)))
 
     # ------------------------------------------------------------------ reads
-    def get(self):
-        if self._read:
-            return self._read.pop()
-        cluster_id = self.resource_id or self.params["cluster_id"]
-        if cluster_id:
-            return kce.describe_cluster(self.client, cluster_id)
-        found = kce.describe_clusters_named(self.client, self.params["name"])
-        if len(found) > 1:
-            self.fail("%d clusters are named %s: %s; give cluster_id to choose one"
-                      % (len(found), self.params["name"], ", ".join(c.get("ClusterId") for c in found)))
-        return found[0] if found else None
-
-    def ident(self, raw):
-        return raw["ClusterId"]
+    def describe(self, ids=None, name=None):
+        # DescribeCluster takes one ClusterId; Search narrows a name on the server (a fuzzy match)
+        if ids:
+            return kce.describe_clusters(self.client, cluster_ids=ids)
+        return kce.describe_clusters(self.client, search=name)
 
     def status(self, raw):
         return raw.get("Status")
@@ -566,16 +556,11 @@ class KceCluster(KsyunResource):
                     want[option] = mask(self.params[option], SECRETS)
         return want
 
-    _read = ()   # the cluster present() already read, handed to the base's first get()
-
-    def present(self):
+    def while_deleting(self, current):
         if self.params["cluster_id"]:
             # an id never creates: a cluster being deleted under it fails now, not after waiting for it to go
-            current = self.get()
-            if current is not None and self.deleting(current):
-                self.fail("cluster %s is being deleted: it cannot be kept or changed" % self.ident(current))
-            self._read = [current]
-        return super(KceCluster, self).present()
+            self.fail("cluster %s is being deleted: it cannot be kept or changed" % self.ident(current))
+        super(KceCluster, self).while_deleting(current)
 
     # ------------------------------------------------------------------ writes
     def create(self):
@@ -589,14 +574,6 @@ class KceCluster(KsyunResource):
             existed_instance_epc_set=epc_sets(p["existed_epc_sets"]) or None,
             public_api_server=p["public_api_server"])
         return answer["ClusterId"]
-
-    def find_created(self):
-        # the lost CreateCluster: before it, no cluster had this name
-        found = kce.describe_clusters_named(self.client, self.params["name"])
-        if len(found) > 1:
-            self.fail("after a CreateCluster whose answer was lost, %d clusters are named %s: %s"
-                      % (len(found), self.params["name"], ", ".join(c.get("ClusterId") for c in found)))
-        return found[0]["ClusterId"] if found else None
 
     def update(self, current, changes):
         name = changes.get("name", (None, None))[1]
