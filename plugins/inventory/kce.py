@@ -11,7 +11,7 @@ name: kce
 short_description: Kingsoft Cloud KCE cluster nodes as an inventory
 version_added: 0.1.0
 author:
-  - ksyun.cloud developers
+  - ksyun.cloud developers (!UNKNOWN)
 description:
   - Every node of the KCE (Kingsoft Cloud Container Engine) clusters of one or more regions, read with
     C(DescribeCluster) and C(DescribeClusterInstance).
