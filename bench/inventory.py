@@ -2,14 +2,15 @@
 
 One emulator process (`--latency-ms 20`, strict parameters) seeded through the API with CLUSTERS
 clusters of NODES nodes; then, each a separate `ansible-inventory --list` child process whose wall
-time, CPU time and peak memory (getrusage of that child, via os.wait4) are printed:
+time, CPU time and peak memory (getrusage of that child, via os.wait4 in a small launcher) are printed:
 
 1. the plugin with default options, 2. with `hostvars: full`, 3. and 4. Ansible's floor for each:
 the same command on a static JSON inventory holding identical hosts, variables and groups (built
 from the plugin's own output, checked equal), 5. the same hosts, variables and groups added by a
 trivial inventory plugin that reads them from that JSON file (what Ansible costs any inventory
 plugin: no API, no parsing of API answers), 6. the cached re-run (jsonfile cache, filled first),
-7. the default options with `--graph` (no host variables printed: the parse alone).
+7. the default options with `--graph` (no host variables printed: the parse alone) and with
+`--list --export` (host variables without Ansible's per-host variable resolution).
 API calls come from the emulator's request log of each run; the round trips on the critical path
 from the plugin's own count (`debug_api_calls` at -vvv, one extra untimed run).
 Last, the fetch alone in-process: one HTTP session per worker thread (what the plugin does) against
@@ -89,23 +90,38 @@ class InventoryModule(BaseInventoryPlugin):
 '''
 
 
+#: forks, then execs argv[2:], and writes the child's [max RSS KB, CPU seconds] to argv[1]. A child
+#: started straight from this (large) process would report this process's peak memory as its own:
+#: Linux keeps the peak RSS across exec, and subprocess starts children with vfork
+LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+dummy, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    json.dump([usage.ru_maxrss, usage.ru_utime + usage.ru_stime], f)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(work, inventory, url, *extra, **env_extra):
     """(seconds, cpu seconds, peak MB, stdout) of one ansible-inventory child."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
                KSYUN_ACCESS_KEY=AK, KSYUN_SECRET_KEY=SK, KSYUN_REGION=REGION, KSYUN_ENDPOINT_URL=url, **env_extra)
-    out = os.path.join(work, "out.txt")
-    with open(out, "w") as stdout, open(os.path.join(work, "err.txt"), "w") as stderr:
+    out, err, usage = (os.path.join(work, name) for name in ("out.txt", "err.txt", "usage.json"))
+    with open(out, "w") as stdout, open(err, "w") as stderr:
         start = time.monotonic()
-        proc = subprocess.Popen([ANSIBLE_INVENTORY, "-i", inventory] + list(extra), cwd=work, env=env,
-                                stdout=stdout, stderr=stderr)
-        dummy, status, usage = os.wait4(proc.pid, 0)
+        code = subprocess.call([sys.executable, "-c", LAUNCHER, usage, ANSIBLE_INVENTORY, "-i", inventory] + list(extra),
+                               cwd=work, env=env, stdout=stdout, stderr=stderr)
         wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError("ansible-inventory failed: " + open(os.path.join(work, "err.txt")).read()[-3000:])
+    if code != 0:
+        raise RuntimeError("ansible-inventory failed: " + open(err).read()[-3000:])
+    with open(usage) as f:
+        peak, cpu = json.load(f)
     with open(out) as f:
         text = f.read()
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, text
+    return wall, cpu, peak / 1024.0, text
 
 
 def unwrap(value):
@@ -222,6 +238,7 @@ def main():
         measure("cached: first run (fills the cache)", files["cached"], "--list")
         measure("cached: re-run", files["cached"], "--list")
         measure("plugin, default options, --graph", files["default"], "--graph")
+        measure("plugin, default options, --list --export", files["default"], "--list", "--export")
 
         admin(emu.url, "DELETE")
         dummy, dummy, dummy, text = run(work, files["debug"], emu.url, "--graph", "-vvv")
