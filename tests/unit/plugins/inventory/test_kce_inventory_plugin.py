@@ -441,3 +441,25 @@ def test_node_address_of_an_epc_node_is_its_first_nics():
     assert kce_inventory.node_address(node) == "10.1.2.3"
     assert kce_inventory.node_address({"KecInstancePara": {"PrivateIpAddress": "10.0.0.9"}}) == "10.0.0.9"
     assert kce_inventory.node_address({}) is None
+
+
+def test_snake_is_camel_dict_to_snake_dict_with_each_key_converted_once():
+    from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+    node = {"InstanceId": "i", "KecInstancePara": {"InstanceConfigure": {"VCPU": 4, "MemoryGb": 8, "DataDiskGb": 0},
+                                                   "NetworkInterfaceSet": [{"SecurityGroupSet": [{"SecurityGroupId": "s"}],
+                                                                            "MacAddress": "m"}, "x", [1]]},
+            "K8sVersion": "v1", "HTTPEndpoint": None}
+    snake = kce_inventory.Snake()
+    assert snake(node) == camel_dict_to_snake_dict(node)
+    assert snake(node) == camel_dict_to_snake_dict(node)
+    assert len(snake.keys) == 12                        # the distinct keys, each converted once
+
+
+def test_the_garbage_collector_is_on_again_after_a_parse_even_a_failed_one(emu, tmp_path):
+    import gc
+    assert gc.isenabled()
+    parse(tmp_path, "clusters: [gamma]\n")
+    assert gc.isenabled()
+    with pytest.raises(AnsibleError):
+        parse(tmp_path, "regions: [cn-guangzhou-1]\n")
+    assert gc.isenabled()
