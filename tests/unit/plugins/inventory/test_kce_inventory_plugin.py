@@ -261,6 +261,12 @@ def test_compose_groups_and_keyed_groups(emu, tmp_path):
     assert "ksyun_subnet_id" not in run.vars(host)           # lean: templates see it, hosts don't hold it
 
 
+@pytest.mark.parametrize("leading, group", [(True, "_N3_2B"), (False, "N3_2B")])
+def test_keyed_groups_without_prefix_honour_leading_separator(emu, tmp_path, leading, group):
+    run = parse(tmp_path, "clusters: [gamma]\nleading_separator: %s\nkeyed_groups:\n  - key: ksyun_instance_type\n" % leading)
+    assert run.group(group) == run.group("gamma")
+
+
 def test_templates_are_compiled_once_not_per_host(emu, tmp_path, monkeypatch):
     compiled = []
     original = kce_inventory.compile_once
