@@ -3,11 +3,14 @@
 - `tests/` goes on sys.path so the emulator imports as the package `emulator`.
 - A link tree `.collections/ansible_collections/ksyun/cloud -> repo` makes the collection importable as
   `ansible_collections.ksyun.cloud` (ansible-core's own import path) without installing it.
+- ansible-core's collection loader is set up on that tree before anything imports from it, so that
+  plugins (the inventory plugin) load through `ansible.plugins.loader` as they do under Ansible.
 """
 import os
 import sys
 
 import pytest
+from ansible.plugins.loader import init_plugin_loader
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(TESTS)
@@ -29,6 +32,7 @@ _link_collection()
 for path in (TESTS, COLLECTIONS):
     if path not in sys.path:
         sys.path.insert(0, path)
+init_plugin_loader([COLLECTIONS])
 
 
 @pytest.fixture

@@ -46,13 +46,16 @@ def common_argument_spec():
     )
 
 
-def check_common_options(params):
-    """A message for missing or out-of-range common options, or None (no API call needed)."""
+def check_common_options(params, where="the task"):
+    """A message for missing or out-of-range common options, or None (no API call needed).
+
+    `where` names the place the options are set (an inventory plugin says "the inventory file").
+    """
     for name in REQUIRED:
         value = params.get(name)
         if value is None or not str(value).strip():
-            return ("missing required option %s: set it in the task or in the %s environment variable"
-                    % (name, ENV_VARS[name]))
+            return ("missing required option %s: set it in %s or in the %s environment variable"
+                    % (name, where, ENV_VARS[name]))
     endpoint = params.get("endpoint_url")
     if endpoint and not (endpoint.startswith("http://") or endpoint.startswith("https://")):
         return "endpoint_url must start with http:// or https://, got %s" % endpoint

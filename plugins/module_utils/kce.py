@@ -138,6 +138,18 @@ def describe_cluster_instances(client, cluster_id, instance_ids=None, search=Non
     return _pages(client, "DescribeClusterInstance", params, "InstanceSet")
 
 
+def describe_cluster_page(client, marker=0, max_results=20):
+    """DescribeCluster, one page: the whole answer (ClusterSet, TotalCount, Marker of the next page or 0)."""
+    return _read(client, "DescribeCluster", {"Marker": marker, "MaxResults": max_results})
+
+
+def describe_cluster_instance_page(client, cluster_id, marker=0, max_results=50, filters=None):
+    """DescribeClusterInstance, one page: the whole answer (InstanceSet, TotalCount, Marker)."""
+    params = {"ClusterId": cluster_id, "Marker": marker, "MaxResults": max_results}
+    params.update(flatten_filters(filters))
+    return _read(client, "DescribeClusterInstance", params)
+
+
 def describe_instance_images(client, image_ids=None):
     """DescribeInstanceImage: the node operating systems KCE supports (one answer, no paging)."""
     answer = _read(client, "DescribeInstanceImage", flatten_list("ImageId", image_ids))

@@ -1,0 +1,263 @@
+"""The ksyun.cloud.kce inventory plugin as Ansible runs it: `ansible-inventory -i <file>` as a child
+process against an emulator process (`--strict-params`), the credentials in environment variables only.
+
+Two regions (Beijing: 45 small clusters on three cluster pages and one of 103 nodes on three node
+pages; Shanghai: three clusters), checked against the client's own page-after-page reading; the cache
+with the emulator stopped; strict_permissions both ways (a key the emulator does not know, a region
+it does not serve, a scheduled fault); a throttled emulator; the decline message; no warning on a
+normal run and the secret key in no output.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+import pytest
+
+import kce_world
+from emulator.process import EmulatorProcess
+from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
+
+from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(os.path.dirname(TESTS), ".collections")
+ANSIBLE_INVENTORY = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
+BJ, SH = "cn-beijing-6", "cn-shanghai-2"
+BJ_NODES, SH_NODES = 45 * 4 + 103, 3 * 5
+MINIMUM = {"DescribeCluster": 3 + 1, "DescribeClusterInstance": 46 + 2 + 3}
+
+
+class Emulator(object):
+    """An emulator process of the two-region world, with its admin endpoints."""
+
+    def __init__(self, work, *flags):
+        world = kce_world.world_file(os.path.join(work, "world.json"), (BJ, SH))
+        self.proc = EmulatorProcess(work, "--strict-params", "--world", world, *flags)
+        self.url = self.proc.url
+
+    def client(self, region):
+        return kce_world.client(self, region)
+
+    access_key, secret_key = AK, SK
+
+    def admin(self, path, body=None, method=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + "/_emulator/" + path, data=data, method=method or ("POST" if data else "GET"),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as answer:
+            text = answer.read()
+        return json.loads(text) if text else None
+
+    def requests(self):
+        return self.admin("requests")
+
+    def clear(self):
+        self.admin("requests", method="DELETE")
+        self.admin("faults", method="DELETE")
+
+    def fault(self, action, fault, count):
+        self.admin("faults", {"action": action, "fault": fault, "count": count})
+
+    def stop(self):
+        self.proc.stop()
+
+
+@pytest.fixture(scope="module")
+def world():
+    with tempfile.TemporaryDirectory(prefix="ksyun-inv-") as work:
+        emu = Emulator(work)
+        try:
+            bj = emu.client(BJ)
+            kce_world.create_clusters(bj, 45, 4, name="small-%02d")
+            kce_world.create_clusters(bj, 1, 103, name="big")
+            kce_world.create_clusters(emu.client(SH), 3, 5, name="sh-%d")
+            yield emu
+        finally:
+            emu.stop()
+
+
+@pytest.fixture
+def emu(world):
+    world.clear()
+    yield world
+    world.clear()
+
+
+def oracle(emu, region):
+    """Every node id of a region, read page after page by the client's paginate (the modules' path)."""
+    client = emu.client(region)
+    return sorted(n["InstanceId"] for c in kce.describe_clusters(client)
+                  for n in kce.describe_cluster_instances(client, c["ClusterId"]))
+
+
+def inventory(work, config, *args, name="test.kce.yml", env=None, url=None, check=True):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write("plugin: ksyun.cloud.kce\n" + config)
+    environ = dict((k, v) for k, v in os.environ.items() if not k.startswith(("KSYUN_", "ANSIBLE_")))
+    environ.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"),
+                   ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                   KSYUN_ACCESS_KEY=AK, KSYUN_SECRET_KEY=SK, KSYUN_REGION=BJ)
+    if url:
+        environ["KSYUN_ENDPOINT_URL"] = url
+    environ.update(env or {})
+    environ = dict((k, v) for k, v in environ.items() if v is not None)
+    run = subprocess.run([ANSIBLE_INVENTORY, "-i", path] + list(args), cwd=work, env=environ,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert SK not in run.stdout + run.stderr              # never, not even at -vvv
+    if check:
+        assert run.returncode == 0, run.stderr[-5000:]
+    return run
+
+
+def listing(run):
+    data = json.loads(run.stdout)
+
+    def plain(value):
+        return value["__ansible_unsafe"] if isinstance(value, dict) and "__ansible_unsafe" in value else value
+    hostvars = dict((h, dict((k, plain(v)) for k, v in hv.items())) for h, hv in data.pop("_meta")["hostvars"].items())
+    return hostvars, data
+
+
+def warnings(run):
+    return [line for line in run.stderr.splitlines() if "WARNING" in line or "DEPRECATION" in line]
+
+
+def calls(emu):
+    counts = {}
+    for record in emu.requests():
+        counts[record["action"]] = counts.get(record["action"], 0) + 1
+    return counts
+
+
+# ------------------------------------------------------------------------------------- reading
+
+def test_two_regions_every_node_once_with_the_minimum_of_calls_and_no_warning(emu, tmp_path):
+    run = inventory(str(tmp_path), "regions: [%s, %s]\n" % (BJ, SH), "--list", url=emu.url)
+    assert warnings(run) == [] and run.stderr.strip() == ""
+    made = calls(emu)
+    assert made == {"DescribeCluster": MINIMUM["DescribeCluster"], "DescribeClusterInstance": 46 + 2 + 3}
+    hostvars, groups = listing(run)
+    ids = [v["ksyun_instance_id"] for v in hostvars.values()]
+    assert len(ids) == len(set(ids)) == BJ_NODES + SH_NODES
+    assert sorted(ids) == sorted(oracle(emu, BJ) + oracle(emu, SH))
+    assert len(groups["big"]["hosts"]) == 103 and len(groups["small_07"]["hosts"]) == 4
+    assert len(groups["cn_beijing_6"]["hosts"]) == BJ_NODES and len(groups["cn_shanghai_2"]["hosts"]) == SH_NODES
+    assert len(groups["kce_master_etcd"]["hosts"]) == 3 * 49
+    assert len(groups["kce_worker"]["hosts"]) == BJ_NODES + SH_NODES - 3 * 49
+    host, values = next(iter(hostvars.items()))
+    assert values["ansible_host"] == values["ksyun_private_ip_address"]
+    assert host == values["ksyun_instance_name"]
+
+
+def test_graph_and_debug_line_at_vvv(emu, tmp_path):
+    run = inventory(str(tmp_path), "regions: [%s]\nclusters: [sh-0, sh-1]\ndebug_api_calls: true\n" % SH,
+                    "--graph", "-vvv", url=emu.url)
+    assert "ksyun.cloud.kce: 3 API calls (DescribeCluster 1, DescribeClusterInstance 2), 2 round trips on the " \
+           "critical path, 0 retries" in run.stdout
+    graph = run.stdout[run.stdout.index("@all:"):]
+    assert "|--@sh_0:" in graph and "|--@sh_1:" in graph and "@sh_2" not in graph
+    assert "|--@kce_worker:" in graph and "|--@cn_shanghai_2b:" in graph
+
+
+def test_a_throttled_emulator_loses_and_repeats_no_node(emu, tmp_path):
+    emu.fault("DescribeCluster", "throttle", 3)
+    emu.fault("DescribeClusterInstance", "throttle", 20)
+    run = inventory(str(tmp_path), "regions: [%s, %s]\nmax_retries: 10\n" % (BJ, SH), "--list", url=emu.url)
+    assert warnings(run) == []
+    log = emu.requests()
+    assert sum(1 for r in log if r["error"] == "LimitExceeded") == 23
+    assert len(log) == sum(MINIMUM.values()) + 23
+    hostvars, groups = listing(run)
+    ids = [v["ksyun_instance_id"] for v in hostvars.values()]
+    assert len(ids) == len(set(ids)) == BJ_NODES + SH_NODES
+    assert len(groups["big"]["hosts"]) == 103
+
+
+# ------------------------------------------------------------------------ strict_permissions
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_key_the_api_does_not_know(emu, tmp_path, strict):
+    run = inventory(str(tmp_path), "regions: [%s, %s]\nstrict_permissions: %s\n" % (BJ, SH, strict), "--list",
+                    url=emu.url, check=False, env={"KSYUN_ACCESS_KEY": "AKLTUNKNOWN0000000000000",
+                                                   "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+    if strict:
+        assert run.returncode != 0
+        # the first error ends the run, whichever region answered first
+        assert re.search(r"ksyun\.cloud\.kce: region cn-(beijing-6|shanghai-2): DescribeCluster failed: "
+                         r"InvalidClientTokenId", run.stderr)
+    else:
+        assert run.returncode == 0, run.stderr
+        found = warnings(run)
+        assert len(found) == 1, run.stderr
+        assert "left out after API errors (strict_permissions is false)" in found[0]
+        assert "region cn-beijing-6: DescribeCluster failed: InvalidClientTokenId" in run.stderr
+        assert "region cn-shanghai-2: DescribeCluster failed: InvalidClientTokenId" in run.stderr
+        assert listing(run)[0] == {}
+
+
+def test_not_strict_leaves_out_a_region_and_a_cluster_only(emu, tmp_path):
+    emu.fault("DescribeClusterInstance", "unavailable", 1)
+    run = inventory(str(tmp_path), "regions: [%s, cn-guangzhou-1]\nstrict_permissions: false\nmax_retries: 0\n"
+                    % SH, "--list", url=emu.url)
+    found = warnings(run)
+    assert len(found) == 1
+    assert "region cn-guangzhou-1: DescribeCluster failed: SignatureDoesNotMatch" in run.stderr
+    assert "in region cn-shanghai-2: DescribeClusterInstance failed: ServiceUnavailable" in run.stderr
+    hostvars, groups = listing(run)
+    assert len(hostvars) == 10                                    # two of the three Shanghai clusters
+    assert len([g for g in ("sh_0", "sh_1", "sh_2") if g in groups]) == 2
+
+
+def test_strict_fails_on_a_scheduled_fault_naming_the_cluster(emu, tmp_path):
+    emu.fault("DescribeClusterInstance", "unavailable", 1)
+    run = inventory(str(tmp_path), "regions: [%s]\nmax_retries: 0\n" % SH, "--list", url=emu.url, check=False,
+                    env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+    assert run.returncode != 0
+    assert "ksyun.cloud.kce: cluster sh-" in run.stderr
+    assert "in region cn-shanghai-2: DescribeClusterInstance failed: ServiceUnavailable" in run.stderr
+
+
+# --------------------------------------------------------------------------------------- cache
+
+def test_cache_hit_with_the_emulator_stopped_keeps_the_cache_age(tmp_path):
+    work = str(tmp_path)
+    emu = Emulator(tempfile.mkdtemp(dir=work))
+    cache = os.path.join(work, "cache")
+    config = ("regions: [%s]\ncache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n"
+              "cache_timeout: 3600\n" % (SH, cache))
+    try:
+        kce_world.create_clusters(emu.client(SH), 2, 4, name="cached-%d")
+        emu.clear()
+        first = inventory(work, config, "--list", url=emu.url)
+        assert len(emu.requests()) == 3
+    finally:
+        emu.stop()
+    files = os.listdir(cache)
+    assert len(files) == 1
+    stamp = os.stat(os.path.join(cache, files[0])).st_mtime_ns
+    # compose and keyed_groups are evaluated again on the cached answers
+    again = inventory(work, config + "keyed_groups:\n  - key: ksyun_instance_role\n    prefix: role\n", "--list",
+                      url=emu.url)
+    assert warnings(again) == []
+    hostvars, groups = listing(again)
+    assert hostvars == listing(first)[0] and len(hostvars) == 8
+    assert len(groups["role_Worker"]["hosts"]) == 2 and len(groups["cached_1"]["hosts"]) == 4
+    assert os.stat(os.path.join(cache, files[0])).st_mtime_ns == stamp
+    # --flush-cache reads the API: it is gone now
+    flushed = inventory(work, config, "--list", "--flush-cache", url=emu.url, check=False,
+                        env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true", "KSYUN_MAX_RETRIES": "0"})
+    assert flushed.returncode != 0 and "ConnectionError" in flushed.stderr
+
+
+# ----------------------------------------------------------------------------- file names
+
+def test_a_file_not_named_kce_yml_is_declined_saying_why_at_vvv(emu, tmp_path):
+    run = inventory(str(tmp_path), "", "--list", "-vvv", name="inventory.yml", url=emu.url)
+    path = os.path.join(str(tmp_path), "inventory.yml")
+    assert "ksyun.cloud.kce: skipping %s: the inventory file name must end in kce.yml or kce.yaml" % path in run.stdout
+    assert emu.requests() == []
