@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 from contextlib import contextmanager
 
@@ -30,6 +31,10 @@ ENV_VARS = {
 
 #: options without which no API call can be made
 REQUIRED = ("access_key", "secret_key", "region")
+
+#: set by the collection's action plugins (plugin_utils/_progress.py) for a module they run on the
+#: controller: the file a wait appends its progress lines to, which the plugin shows as they come
+PROGRESS_ENV = "KSYUN_PROGRESS_FILE"
 
 
 def common_argument_spec():
@@ -184,6 +189,17 @@ class KsyunModule(object):
             yield
         except KsyunError as err:
             self.fail_error(err, **result)
+
+    def progress(self, line):
+        """Report one line of progress of a long wait (shown live by the action plugin, if any)."""
+        path = os.environ.get(PROGRESS_ENV)
+        if not path:
+            return
+        try:
+            with open(path, "a") as handle:
+                handle.write(" ".join(str(line).split()) + "\n")
+        except (IOError, OSError):
+            pass  # progress is a courtesy: never a reason to fail
 
     def exit(self, changed=False, **result):
         self.module.exit_json(changed=changed, **self._debug(result))

@@ -275,15 +275,18 @@ class KsyunResource(object):
         """Poll `fetch()` until `ready(state)` within ``wait_timeout`` seconds; fails the module on a
         failure state or at the deadline, naming the last status seen and the statuses passed
         (starting from `first`, the object as last read before the wait, when given)."""
-        seen = [self.status(first)] if first is not None else []
+        what = what or self.what()
+        seen = []
         # the object just read is the first poll: no second read right after it
         pending = [first] if first is not None else []
+        start = time.time()
 
         def poll():
             state = pending.pop() if pending else fetch()
             status = self.status(state) if state is not None else "gone"
             if not seen or seen[-1] != status:
                 seen.append(status)
+                self.m.progress("%s: %s after %d s" % (what, status, time.time() - start))
             return state
 
         def describe(state):
@@ -292,7 +295,7 @@ class KsyunResource(object):
             return "%s; %s" % (text, more) if more else text
 
         return self.m.wait(poll, ready, failed=failed, timeout=self.params.get("wait_timeout") or 0,
-                           what=what or self.what(), describe=describe,
+                           what=what, describe=describe,
                            interval=POLL_START, growth=POLL_GROWTH, max_interval=POLL_MAX)
 
     def wait_ready(self, raw=None):

@@ -1,0 +1,92 @@
+"""The progress of long waits, as a person running `ansible-playbook` sees it.
+
+The modules that wait (kce_cluster, kce_node, kce_kubeconfig, kci_container_group, kci_image_cache)
+run through the collection's action plugin (plugins/plugin_utils/_progress.py), which shows each
+status the wait reaches while the task runs. Played against an emulator whose lifecycle stages last
+one second; the output must show the statuses in order, inside the task, before its result.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from emulator.process import EmulatorProcess
+from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(os.path.dirname(TESTS), ".collections")
+PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Create an image cache
+      ksyun.cloud.kci_image_cache:
+        name: progress-cache
+        images: [hub.kce.ksyun.com/ksyun/nginx:latest]
+        subnet_id: 7e23b980-11c2-4bb0-9388-xxxxxx
+        security_group_id: d46c7672-7ca9-4f51-bbd9-xxxxxx
+        {extra}
+    - name: The same in check mode
+      ksyun.cloud.kci_image_cache:
+        name: progress-cache-2
+        images: [hub.kce.ksyun.com/ksyun/nginx:latest]
+        subnet_id: 7e23b980-11c2-4bb0-9388-xxxxxx
+        security_group_id: d46c7672-7ca9-4f51-bbd9-xxxxxx
+      check_mode: true
+"""
+
+
+def scratch(work):
+    """The temporary directory of the playbook run (where the progress file lives)."""
+    path = os.path.join(work, "scratch")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def play(work, url, extra=""):
+    path = os.path.join(work, "play.yml")
+    with open(path, "w") as f:
+        f.write(PLAY.format(extra=extra))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"),
+               TMPDIR=scratch(work),
+               KSYUN_ENDPOINT_URL=url, KSYUN_ACCESS_KEY=AK, KSYUN_SECRET_KEY=SK, KSYUN_REGION="cn-beijing-6")
+    run = subprocess.run([PLAYBOOK, path], env=env, cwd=work, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_a_wait_shows_each_status_inside_its_task():
+    with tempfile.TemporaryDirectory(prefix="ksyun-progress-") as work:
+        emu = EmulatorProcess(work, "--strict-params", "--lifecycle-seconds", "1")
+        try:
+            out = play(work, emu.url)
+        finally:
+            emu.stop()
+    task = out.split("TASK [Create an image cache]", 1)[1].split("TASK [", 1)[0]
+    lines = re.findall(r"^\[localhost\] ksyun\.cloud\.kci_image_cache: image cache (\S+): (\w+) after (\d+) s$",
+                       task, re.M)
+    assert [status for _id, status, _s in lines] == ["Preparing", "Creating", "SnapshotCreating", "Ready"], task
+    assert len(set(ident for ident, _s, _t in lines)) == 1
+    seconds = [int(s) for _i, _s, s in lines]
+    assert seconds == sorted(seconds) and seconds[-1] >= 3     # three stages of one second each
+    assert task.index("Ready after") < task.index("changed: [localhost]")
+    # check mode waits for nothing, so it shows nothing
+    check = out.split("TASK [The same in check mode]", 1)[1]
+    assert "ksyun.cloud.kci_image_cache:" not in check and "changed: [localhost]" in check
+
+
+def test_no_wait_no_progress_and_no_file_left():
+    """wait: false shows nothing; the progress file is removed after the task."""
+    with tempfile.TemporaryDirectory(prefix="ksyun-progress-") as work:
+        emu = EmulatorProcess(work, "--strict-params", "--lifecycle-seconds", "1")
+        try:
+            out = play(work, emu.url, extra="wait: false")
+        finally:
+            emu.stop()
+        task = out.split("TASK [Create an image cache]", 1)[1].split("TASK [", 1)[0]
+        assert "after" not in task and "changed: [localhost]" in task
+        assert [n for n in os.listdir(scratch(work)) if n.startswith("ksyun-progress-")] == []
