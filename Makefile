@@ -9,8 +9,8 @@ export ANSIBLE_NOCOLOR := 1
 
 .PHONY: demo test unit integration sanity bench bench-inventory venv collection clean
 
-demo: venv collection  ## the main job: a demo playbook against the local emulator (no ksyun account)
-	scripts/with-emulator $(VENV)/bin/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
+demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inventory, teardown) against the local emulator
+	scripts/demo
 
 test: venv collection  ## every test suite; ends with `N passed, N failed`
 	scripts/test-all
