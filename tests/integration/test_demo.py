@@ -28,8 +28,8 @@ def playbook(work, url, name):
                ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"), KSYUN_ENDPOINT_URL=url, KSYUN_ACCESS_KEY=AK,
                KSYUN_SECRET_KEY=SK, KSYUN_REGION="cn-beijing-6", KSYUN_DEMO_REGISTRY_PASSWORD=PASSWORDS[0],
                KSYUN_DEMO_NODE_PASSWORD=PASSWORDS[1])
-    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(REPO, "playbooks", "localhost.yml"),
-           "-i", os.path.join(REPO, "playbooks", "demo.kce.yml"), "-e", "demo_kubeconfig=%s/kubeconfig" % work,
+    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(REPO, "inventories", "localhost.yml"),
+           "-i", os.path.join(REPO, "inventories", "demo.kce.yml"), "-e", "demo_kubeconfig=%s/kubeconfig" % work,
            "ksyun.cloud." + name]
     run = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
