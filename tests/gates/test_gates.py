@@ -15,7 +15,7 @@ from gatelib import FQCN, LOCAL_DIRS, REPO, clean_env, explain, installed_file, 
 
 MODULES = sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(REPO, "plugins", "modules", "*.py"))
                  if not os.path.basename(p).startswith("_"))
-ROLES = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(REPO, "roles", "*", "tasks")))
+ROLES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(REPO, "roles", "*")) if os.path.isdir(p))
 
 
 def repo_env(home):
@@ -202,5 +202,6 @@ def test_ansible_doc_role(installed, home, role):
     assert proc.returncode == 0 and "WARNING" not in proc.stderr, explain(proc)
     entry = json.loads(proc.stdout).get("%s.%s" % (FQCN, role))
     assert entry, "ansible-doc -j printed nothing for role %s" % role
+    assert entry["path"] == installed_file(installed, "").rstrip("/")
     main = entry["entry_points"]["main"]
     assert main["short_description"] and main["options"]
