@@ -7,7 +7,7 @@ JUNIT := tests/output/junit
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: demo test unit integration sanity bench bench-inventory venv collection clean
+.PHONY: demo test unit integration sanity gates bench bench-inventory venv collection clean
 
 demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inventory, teardown) against the local emulator
 	scripts/demo
@@ -23,6 +23,9 @@ integration: venv collection  ## each tests/integration/targets/<t> played again
 
 sanity: venv  ## ansible-test sanity on a real ansible_collections/ksyun/cloud copy, no ignore file
 	scripts/sanity
+
+gates: venv collection  ## ansible-lint, changelog lint, tarball build/install/run, ansible-doc, EE context, AWX via ansible-runner
+	$(PY) -m pytest tests/gates -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/gates.xml
 
 bench: venv collection  ## figures, not pass/fail
 	$(PY) bench/run.py

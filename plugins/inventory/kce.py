@@ -133,6 +133,7 @@ regions:
   - cn-beijing-6
   - cn-shanghai-2
 
+---
 # workers.kce.yml: the normal workers of two clusters, named <cluster>-<node>, grouped by type
 plugin: ksyun.cloud.kce
 region: cn-beijing-6
@@ -152,6 +153,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ksyun-kce
 cache_timeout: 600
 
+---
 # Credentials from a vault or lookup (the credential options are templated)
 plugin: ksyun.cloud.kce
 access_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_AK') }}"
