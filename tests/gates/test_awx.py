@@ -95,6 +95,14 @@ def test_an_empty_endpoint_reaches_the_modules_as_not_set(credential_type, monke
 #: AWX's Demo Inventory: localhost, run locally by the job's own Python
 INVENTORY = {"all": {"hosts": {"localhost": {"ansible_connection": "local",
                                              "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}
+# the demo cluster's nodes, the job's second inventory source (as an AWX inventory source would add them)
+KCE_SOURCE = {"plugin": "ksyun.cloud.kce", "clusters": ["ksyun-demo"]}
+
+
+def ran(task, names):
+    """Whether the playbook's task name `task` (it may hold templates) is one of the names the events give."""
+    rx = re.compile(".+".join(re.escape(part) for part in re.split(r"\{\{.*?\}\}", task)) + "$")
+    return any(rx.match(name) for name in names)
 
 
 def play_tasks(playbook):
@@ -106,7 +114,8 @@ def play_tasks(playbook):
                 for key in ("block", "rescue", "always"):
                     # rescue tasks run only on a failure
                     yield from walk(task.get(key), cond or key == "rescue")
-            elif "name" in task:
+            elif "name" in task and not ({"meta", "ansible.builtin.meta"} & set(task)):
+                # (meta tasks such as refresh_inventory run in the strategy and send no ok event)
                 yield task["name"], cond
     for play in yaml.safe_load(open(playbook)) or []:
         for key in ("pre_tasks", "tasks", "post_tasks"):
@@ -135,6 +144,7 @@ def test_demo_runs_through_ansible_runner(installed, tmp_path, emulator, credent
     assert envvars == emulator.env
     (data / "env" / "envvars").write_text(yaml.safe_dump(envvars))
     (data / "inventory" / "hosts.yml").write_text(yaml.safe_dump(INVENTORY))
+    (data / "inventory" / "demo.kce.yml").write_text(yaml.safe_dump(KCE_SOURCE))
     playbooks = ["demo"] + (["teardown"] if os.path.isfile(installed_file(installed, "playbooks/teardown.yml")) else [])
     for name in playbooks:
         (data / "project" / (name + ".yml")).write_text("- ansible.builtin.import_playbook: ksyun.cloud.%s\n" % name)
@@ -159,7 +169,7 @@ def test_demo_runs_through_ansible_runner(installed, tmp_path, emulator, credent
         ok = set(e["event_data"]["task"] for e in events if e["event"] == "runner_on_ok")
         done = ok | set(e["event_data"]["task"] for e in events if e["event"] == "runner_on_skipped")
         for task, conditional in play_tasks(installed_file(installed, "playbooks/%s.yml" % name)):
-            assert task in (done if conditional else ok), "task %r of %s.yml did not run OK\n%s" % (task, name, stdout)
+            assert ran(task, done if conditional else ok), "task %r of %s.yml did not run OK\n%s" % (task, name, stdout)
         ours = [e for e in events if e["event"] == "runner_on_ok"
                 and e["event_data"].get("resolved_action", "").startswith("ksyun.cloud.")]
         assert ours, stdout
