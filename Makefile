@@ -7,7 +7,7 @@ JUNIT := tests/output/junit
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: demo test unit integration sanity bench bench-inventory venv collection clean
+.PHONY: demo test unit integration sanity molecule bench bench-inventory venv collection clean
 
 demo: venv collection  ## the main job: a demo playbook against the local emulator (no ksyun account)
 	scripts/with-emulator $(VENV)/bin/ansible-playbook -i playbooks/inventory.yml playbooks/demo.yml
@@ -23,6 +23,9 @@ integration: venv collection  ## each tests/integration/targets/<t> played again
 
 sanity: venv  ## ansible-test sanity on a real ansible_collections/ksyun/cloud copy, no ignore file
 	scripts/sanity
+
+molecule: venv collection  ## the kce_cluster role's molecule scenario against a fresh emulator: converge, idempotence, verify, destroy
+	scripts/molecule
 
 bench: venv collection  ## figures, not pass/fail
 	$(PY) bench/run.py
