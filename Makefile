@@ -7,7 +7,7 @@ JUNIT := tests/output/junit
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: demo test unit integration sanity gates bench bench-inventory venv collection clean
+.PHONY: demo test unit integration sanity gates molecule proof bench bench-inventory venv collection clean
 
 demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inventory, teardown) against the local emulator
 	scripts/demo
@@ -26,6 +26,9 @@ sanity: venv  ## ansible-test sanity on a real ansible_collections/ksyun/cloud c
 
 gates: venv collection  ## ansible-lint, changelog lint, tarball build/install/run, ansible-doc, EE context, AWX via ansible-runner
 	$(PY) -m pytest tests/gates -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/gates.xml
+
+molecule: venv collection  ## the kce_cluster role's molecule scenario against a fresh emulator: converge, idempotence, verify, destroy
+	scripts/molecule
 
 bench: venv collection  ## figures, not pass/fail
 	$(PY) bench/run.py
