@@ -7,7 +7,7 @@ JUNIT := tests/output/junit
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: demo test unit integration sanity gates molecule proof bench bench-inventory venv collection clean
+.PHONY: demo test unit integration sanity gates molecule proof proof-full bench bench-inventory venv collection clean
 
 demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inventory, teardown) against the local emulator
 	scripts/demo
@@ -29,6 +29,15 @@ gates: venv collection  ## ansible-lint, changelog lint, tarball build/install/r
 
 molecule: venv collection  ## the kce_cluster role's molecule scenario against a fresh emulator: converge, idempotence, verify, destroy
 	scripts/molecule
+
+proof: venv collection  ## the proof suites (tests/proof) in their reduced form, printing their figures
+	KSYUN_PROOF=reduced $(PY) -m pytest tests/proof -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/proof.xml
+
+proof-full: venv collection  ## every proof suite in full (long)
+	KSYUN_PROOF=full $(PY) -m pytest tests/proof -q -p no:cacheprovider -n 2
+
+proof-%: venv collection  ## one proof suite in full: make proof-faults (tests/proof/test_faults.py)
+	KSYUN_PROOF=full $(PY) -m pytest tests/proof/test_$*.py -q -p no:cacheprovider -n 2
 
 bench: venv collection  ## figures, not pass/fail
 	$(PY) bench/run.py
