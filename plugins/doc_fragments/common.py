@@ -49,6 +49,10 @@ options:
     description:
       - The read timeout of each HTTP request, in seconds (the connect timeout is this or 10
         seconds, whichever is lower).
+      - A write that got no answer within it (or the API's C(ServiceTimeout)) may still be carried
+        out by the API; the module reads the state again for as long, and never sends that write
+        again, since a second one could make a duplicate. When its effect does not show by then, the
+        task fails saying so; running it again continues from what it finds.
     type: int
     default: 30
   max_retries:

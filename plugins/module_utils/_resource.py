@@ -40,7 +40,9 @@ a view (`mask()`), and `hide()` scrubs a value from every output of the module.
 
 A write whose answer may have been lost (`KsyunError.maybe_applied`) is never simply repeated:
 `write(send, reread)` re-reads; when the write took effect the module continues from what it finds,
-and only when the re-reads show that it did not is it sent again (at most `RESENDS` times).
+and only when the re-reads show that it did not is it sent again (at most `RESENDS` times). A write
+that timed out may still be running on the server: it is re-read for ``timeout`` seconds and never
+sent again (a second one could make a duplicate); the task fails saying so, and a re-run continues.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -59,6 +61,10 @@ RESENDS = 2
 #: (a read right after a write may not show it yet)
 REREADS = 3
 REREAD_PAUSE = 1.0
+#: failures after which the server may still be carrying a write out, so it may take effect later: the
+#: client stopped waiting for the answer (its ReadTimeout), or the API's documented ServiceTimeout
+#: ("Internal Service is unavailable because of time out"). Such a write is never sent again.
+STILL_RUNNING = ("ReadTimeout", "ServiceTimeout")
 #: polling of waits: the first pause (seconds), its growth per poll, and its cap
 POLL_START, POLL_GROWTH, POLL_MAX = 1.0, 1.5, 5.0
 MASK = "********"
@@ -249,8 +255,10 @@ class KsyunResource(object):
         When the answer may have been lost (a KsyunError with `maybe_applied`), `reread()` decides:
         it returns what `send()` would have returned when the write took effect, or None when it did
         not; the write is sent again only after REREADS re-reads all showed no effect, at most RESENDS
-        times. Without `reread`, such a failure is raised (the caller re-reads afterwards). Never runs
-        in check mode.
+        times. A write that may still be running on the server (STILL_RUNNING) is re-read for
+        ``timeout`` seconds, and never sent again: without an effect by then, the failure is raised
+        saying so (a re-run finds what it made). Without `reread`, such a failure is raised (the
+        caller re-reads afterwards). Never runs in check mode.
         """
         if self.check_mode:
             self.fail("internal error: a write was attempted in check mode (nothing was sent)")
@@ -261,12 +269,26 @@ class KsyunResource(object):
             except KsyunError as err:
                 if not err.maybe_applied or reread is None:
                     raise
-                for look in range(REREADS):
+                running = err.code in STILL_RUNNING
+                # the server may still be carrying it out: it gets as long again as it had to answer
+                patience = (self.params.get("timeout") or 30) if running else 0
+                until = time.monotonic() + patience
+                looks = 0
+                while True:
                     found = reread()
                     if found is not None:
                         return found
-                    if look + 1 < REREADS:
-                        time.sleep(REREAD_PAUSE)
+                    looks += 1
+                    if looks >= REREADS and time.monotonic() >= until:
+                        break
+                    time.sleep(REREAD_PAUSE)
+                if running:
+                    raise KsyunError(err.code, "%s; re-read for %d s, it shows no effect yet, and it was not sent "
+                                     "again: the server may still carry it out, and a second one could make a "
+                                     "duplicate. Run the task again: it continues from what it finds"
+                                     % (err.message, patience), status=err.status,
+                                     request_id=err.request_id, action=err.action, error_type=err.error_type,
+                                     maybe_applied=True, attempts=err.attempts)
                 if attempt >= RESENDS:
                     raise
                 attempt += 1

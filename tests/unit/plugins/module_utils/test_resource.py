@@ -27,6 +27,14 @@ def lost(action="CreateThing"):
                       maybe_applied=True)
 
 
+def timed_out(action="CreateThing", code="ReadTimeout"):
+    """A write the server got, and may still be carrying out (no answer in time, or ServiceTimeout)."""
+    if code == "ReadTimeout":
+        return KsyunError(code, "no answer from the API within 10 seconds", action=action, maybe_applied=True)
+    return KsyunError(code, "Internal Service is unavailable because of time out.", status=500, action=action,
+                      maybe_applied=True)
+
+
 class World(object):
     """The toy API: objects by name, a log of writes, and scripted write failures."""
 
@@ -36,11 +44,17 @@ class World(object):
         self.fail = {}        # write name -> list of ("lost-applied" | "lost-not-applied" | KsyunError)
         self.reads = 0
         self.on_read = None   # callable(world) run at every read (lifecycles)
+        self.late = None      # [reads to go, apply] of a write that lands after a while
 
     def read(self, name):
         self.reads += 1
         if self.on_read:
             self.on_read(self)
+        if self.late is not None:
+            self.late[0] -= 1
+            if self.late[0] <= 0:
+                self.late, apply = None, self.late[1]
+                apply()
         thing = self.things.get(name)
         return dict(thing) if thing is not None else None
 
@@ -49,6 +63,11 @@ class World(object):
         outcome = self.fail.get(what, [None]).pop(0) if self.fail.get(what) else None
         if outcome == "lost-not-applied":
             raise lost(what)
+        if isinstance(outcome, tuple):
+            # ("late", reads until it lands or None for never, the error the client saw)
+            if outcome[1] is not None:
+                self.late = [outcome[1], apply]
+            raise outcome[2]
         apply()
         if outcome == "lost-applied":
             raise lost(what)
@@ -227,6 +246,51 @@ def test_lost_create_that_did_not_apply_is_sent_again_after_the_rereads(capsys):
     assert out["rc"] == 0 and world.writes == ["CreateThing", "CreateThing"]
     # 1 read before, REREADS re-reads, then the read of the wait
     assert world.reads == 1 + _resource.REREADS + 1
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock that only the module's pauses move (one REREAD_PAUSE = 1 s)."""
+    now = [1000.0]
+    monkeypatch.setattr(_resource, "REREAD_PAUSE", 1.0)
+    monkeypatch.setattr(_resource.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(_resource.time, "sleep", lambda seconds: now.__setitem__(0, now[0] + seconds))
+    return now
+
+
+@pytest.mark.parametrize("code", ["ReadTimeout", "ServiceTimeout"])
+def test_a_timed_out_create_that_lands_late_is_read_back_not_sent_again(capsys, clock, code):
+    # the server applies it after 6 re-reads (about 5 s): more than REREADS, within timeout=10
+    world = World()
+    world.fail["CreateThing"] = [("late", 1 + 6, timed_out(code=code))]
+    out = run(world, capsys, name="a", timeout=10)
+    assert out["rc"] == 0 and out["changed"] is True
+    assert world.writes == ["CreateThing"] and list(world.things) == ["a"]
+
+
+@pytest.mark.parametrize("code", ["ReadTimeout", "ServiceTimeout"])
+def test_a_timed_out_create_without_effect_is_not_sent_again_and_fails_saying_so(capsys, clock, code):
+    world = World()
+    world.fail["CreateThing"] = [("late", None, timed_out(code=code))]
+    start = clock[0]
+    out = run(world, capsys, name="a", timeout=10)
+    assert out["rc"] == 1 and out["changed"] is True and out["error"]["maybe_applied"] is True
+    assert world.writes == ["CreateThing"] and world.things == {}
+    assert out["error"]["code"] == code
+    assert "re-read for 10 s, it shows no effect yet, and it was not sent again" in out["msg"]
+    assert "Run the task again: it continues from what it finds" in out["msg"]
+    # re-read for `timeout` seconds (not only REREADS times)
+    assert clock[0] - start >= 10 and world.reads >= 1 + 10
+
+
+def test_a_lost_answer_of_a_finished_request_keeps_the_short_rereads(capsys, clock):
+    # a dropped connection: the server's work on it is over, so REREADS re-reads decide and it is sent again
+    world = World()
+    world.fail["CreateThing"] = ["lost-not-applied"]
+    start = clock[0]
+    out = run(world, capsys, name="a", timeout=10)
+    assert out["rc"] == 0 and world.writes == ["CreateThing", "CreateThing"]
+    assert clock[0] - start == (_resource.REREADS - 1) * _resource.REREAD_PAUSE
 
 
 def test_resends_are_bounded(capsys):
