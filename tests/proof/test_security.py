@@ -30,9 +30,10 @@ Every bad request is sent over HTTP to an in-process Emulator holding ONE's and 
 the emulator's whole state (every account's and region's store, the clock offset, the scheduled
 faults) is snapshotted before and compared after each one, its request-log record must say
 `mutated: false` with the expected status and code, and its answer must hold none of ONE's
-identifiers that the request did not itself carry.  Reduced: every action x every bad kind once,
-the signing form rotating across actions so that each form is used; full: the variants above in
-every form.  Signatures are made with botocore (an independent SigV4 implementation).
+identifiers that the request did not itself carry.  Reduced: every action x every bad kind once
+(tampered: a parameter and the Host; wrong key: unknown and wrong secret), the form rotating across
+actions so that each kind meets each form; full: the variants above in every form.  Signatures are
+made with botocore (an independent SigV4 implementation).
 """
 import datetime
 import json
@@ -183,7 +184,7 @@ class World(object):
         with db.lock:
             scopes = {json.dumps(list(scope)): {kind: [[ident, e.parent, e.seq, e.obj] for ident, e in table.items()]
                                                 for kind, table in sc.kinds.items() if table}
-                      for scope, sc in db._scopes.items()}  # noqa: SLF001 - a test reads the whole store
+                      for scope, sc in db._scopes.items()}  # the whole store, read directly
             return json.dumps([scopes, self.emu._clock_offset, self.emu.faults.scheduled()], sort_keys=True)
 
 
@@ -568,8 +569,8 @@ def judge(w, wire, expect, before):
         if status < 400:
             accepted = True
         if (status, error.get("Code")) != (expect["status"], expect["code"]):
-            problems.append("answered %s %s, not %s %s" % (status, error.get("Code") or body, expect["status"],
-                                                            expect["code"]))
+            problems.append("answered %s %s, not %s %s"
+                            % (status, error.get("Code") or body, expect["status"], expect["code"]))
         elif expect.get("message") and expect["message"] not in error.get("Message", ""):
             problems.append("message %r lacks %r" % (error.get("Message"), expect["message"]))
         if len(records) == 1 and (records[0]["status"], records[0]["error"]) != (status, error.get("Code")):
@@ -644,8 +645,8 @@ def test_bad_requests_are_rejected_and_change_nothing(size, figure):
                 by_kind[kind] = by_kind.get(kind, 0) + 1
                 was_accepted, problems, before = judge(w, wire, expect, before)
                 if problems:
-                    (accepted if was_accepted else wrong).append("%s %s (%s): %s" % (action, kind, label,
-                                                                                    "; ".join(problems)))
+                    line = "%s %s (%s): %s" % (action, kind, label, "; ".join(problems))
+                    (accepted if was_accepted else wrong).append(line)
             # the state the bad requests met still takes the valid request: they were refused for
             # what was wrong with them, not for want of something to act on
             status, body = w.send(Wire.build(w.emu.url, req.api, action, req.params, req.method)
@@ -655,8 +656,8 @@ def test_bad_requests_are_rejected_and_change_nothing(size, figure):
         finally:
             w.close()
     kinds = ", ".join("%s %d" % (k, by_kind.get(k, 0)) for k in KINDS)
-    figure("security", "accepted bad requests: %d of %d (%d actions; %s)" % (len(accepted), total, len(ACTIONS),
-                                                                           kinds))
+    figure("security", "accepted bad requests: %d of %d (%d actions; %s)"
+           % (len(accepted), total, len(ACTIONS), kinds))
     assert not accepted, "\n".join(accepted)
     assert not wrong, "\n".join(wrong)
     assert set(by_kind) == set(KINDS)
