@@ -39,7 +39,7 @@ proof-full: venv collection  ## every proof suite in full (long)
 proof-%: venv collection  ## one proof suite in full: make proof-faults (tests/proof/test_faults.py)
 	KSYUN_PROOF=full $(PY) -m pytest tests/proof/test_$*.py -q -p no:cacheprovider -n 2
 
-bench: venv collection  ## every figure of the README's Performance section (not pass/fail; ~12 min)
+bench: venv collection  ## every figure of the README's Performance section (not pass/fail; ~15 min)
 	$(PY) bench/modules.py
 	$(PY) bench/inventory.py
 	$(PY) bench/run.py
