@@ -39,9 +39,10 @@ proof-full: venv collection  ## every proof suite in full (long)
 proof-%: venv collection  ## one proof suite in full: make proof-faults (tests/proof/test_faults.py)
 	KSYUN_PROOF=full $(PY) -m pytest tests/proof/test_$*.py -q -p no:cacheprovider -n 2
 
-bench: venv collection  ## figures, not pass/fail
-	$(PY) bench/run.py
+bench: venv collection  ## every figure of the README's Performance section (not pass/fail; ~15 min)
+	$(PY) bench/modules.py
 	$(PY) bench/inventory.py
+	$(PY) bench/run.py
 
 bench-inventory: venv collection  ## the kce inventory plugin at 10,000 nodes: a table of figures (~3 min)
 	$(PY) bench/inventory.py

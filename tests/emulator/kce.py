@@ -1144,10 +1144,11 @@ def delete_cluster_instances(req):
         else:
             _mark_node_deleted(req, pending, n, now, mode)
             out.append({"InstanceId": iid, "Return": True, "Message": None})
-    _save_pending(req, pending)
-    c["_updated"] = now
-    c["_counts"] = None
-    req.store.put("cluster", cid, c)
+    if any(r["Return"] for r in out):  # a request that deletes nothing changes nothing (not even UpdateTime)
+        _save_pending(req, pending)
+        c["_updated"] = now
+        c["_counts"] = None
+        req.store.put("cluster", cid, c)
     return {"InstanceSet": out}
 
 

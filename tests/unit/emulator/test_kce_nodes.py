@@ -134,6 +134,20 @@ def test_delete_cluster_instances_unknown_node(kce_api):
     assert body["InstanceSet"][0]["Message"]
 
 
+def test_delete_cluster_instances_that_deletes_nothing_changes_nothing(emulator_server, kce_api):
+    """Every id refused (not a node of the cluster: another cluster's, another account's): the cluster,
+    its UpdateTime included, and the whole store stay as they were."""
+    store = emulator_server.region_store()
+    before = cluster(kce_api, PRINTED)
+    emulator_server.advance(60)
+    saved = {kind: store.list(kind) for kind in ("cluster", "node", "kce_pending")}
+    body = kce_api.ok("DeleteClusterInstances", {"ClusterId": PRINTED, "InstanceId.1": "nope",
+                                                 "InstanceId.2": "7f587306-9aef-4cb9-b0fe-xxxxxx"})
+    assert [r["Return"] for r in body["InstanceSet"]] == [False, False]
+    assert {kind: store.list(kind) for kind in saved} == saved
+    assert cluster(kce_api, PRINTED)["UpdateTime"] == before["UpdateTime"]
+
+
 @pytest.mark.parametrize("params,code,name", [
     ({"InstanceId.1": WORKER}, "MissingParameter", "ClusterId"),
     ({"ClusterId": PRINTED}, "MissingParameter", "InstanceId.N"),
