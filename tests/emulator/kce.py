@@ -77,6 +77,8 @@ Decisions where the document is silent or contradicts itself:
   `building` / `deleting` cluster (DeleteCluster) / a `deleting` one (ModifyClusterInfo) → 400
   InvalidClusterStatus.  A node that is still building / installing or already deleting is not
   deleted (Return false with a Message).  Only Worker nodes may be deleted (InvalidParameterValue).
+  A DeleteClusterInstances whose every instance is refused changes nothing, not even the cluster's
+  UpdateTime (the emulator's choice: the document does not say what UpdateTime follows).
 - A cluster id that does not exist → 404 ClusterNotFound (the code and status are the emulator's: the
   documents define no resource error codes, nor do they name `InvalidClusterStatus` or the other
   `*NotFound` codes used here).  With `--unknown-cluster empty` (`req.options["unknown_cluster"]`)
