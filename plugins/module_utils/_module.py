@@ -135,13 +135,60 @@ def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.mo
             pause = min(pause, max_interval)
 
 
-class KsyunModule(object):
-    """An AnsibleModule with the common options, a lazily built client and API-error handling."""
+class _AnsibleModule(AnsibleModule):
+    """An AnsibleModule that hides the values `secrets(arguments)` finds from the moment the task's
+    arguments are read: a failed argument validation (whose result shows the arguments) and the
+    invocation log then hide them too, not only what the module does afterwards."""
 
-    def __init__(self, argument_spec=None, **kwargs):
+    def __init__(self, secrets=None, **kwargs):
+        self._find_secrets = secrets
+        super(_AnsibleModule, self).__init__(**kwargs)
+
+    def _load_params(self):
+        super(_AnsibleModule, self)._load_params()
+        if self._find_secrets is not None:
+            self.no_log_values.update(secret_texts(self._find_secrets(self.params)))
+
+
+def secret_texts(values):
+    """The non-empty texts of `values` (numbers as the texts the task's arguments become)."""
+    out = set()
+    for value in values:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value:
+            out.add(value)
+    return out
+
+
+def values_of_keys(value, keys):
+    """The values of the dict keys named in `keys`, at any depth of a JSON-like value (any shape:
+    it also reads the task's arguments before they are validated)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in keys:
+                found.append(item)
+            else:
+                found.extend(values_of_keys(item, keys))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found.extend(values_of_keys(item, keys))
+    return found
+
+
+class KsyunModule(object):
+    """An AnsibleModule with the common options, a lazily built client and API-error handling.
+
+    `secrets(arguments)`, when given, returns the secret values inside options that are not no_log
+    (pass-through dicts): they are hidden from every output, even of a failed argument validation.
+    It gets the task's arguments before validation, so it must accept any shape.
+    """
+
+    def __init__(self, argument_spec=None, secrets=None, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, secrets=secrets, **kwargs)
         self.params = self.module.params
         if not _client.HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)

@@ -184,6 +184,49 @@ def test_secret_never_in_output(capsys):
     assert "VERY-secret-value" not in capsys.readouterr().out
 
 
+PASS_THROUGH = dict(para=dict(type="dict"), count=dict(type="int"))
+
+
+def find_password(arguments):
+    return _module.values_of_keys(arguments.get("para"), ("Password",))
+
+
+def test_secrets_in_pass_through_options_hidden_when_validation_fails(capsys):
+    # the failure of the argument validation reports the task's arguments (invocation): before the
+    # module's own code runs, only the finder can say which values inside `para` are secret
+    args = dict(CREDS, para={"Password": "Pass-Through-Secret-1", "Port": 22}, count="many")
+    assert run(args, spec=PASS_THROUGH, secrets=find_password) == 1
+    out = capsys.readouterr().out
+    assert "count" in json.loads(out)["msg"]
+    assert "Pass-Through-Secret-1" not in out
+    assert run(args, spec=PASS_THROUGH) == 1
+    assert "Pass-Through-Secret-1" in capsys.readouterr().out   # what the finder prevents
+
+
+def test_secrets_in_pass_through_options_hidden_from_the_invocation_log(capsys, monkeypatch):
+    logged = []
+    monkeypatch.setattr(_module.AnsibleModule, "log", lambda self, msg, log_args=None: logged.append(msg))
+    args = dict(CREDS, para={"Password": "Pass-Through-Secret-2"})
+    assert run(args, spec=PASS_THROUGH, secrets=find_password) == 0
+    assert logged and "Pass-Through-Secret-2" not in " ".join(logged)
+    assert "Pass-Through-Secret-2" not in capsys.readouterr().out
+    del logged[:]
+    assert run(args, spec=PASS_THROUGH) == 0
+    assert "Pass-Through-Secret-2" in " ".join(logged)   # what the finder prevents
+
+
+@pytest.mark.parametrize("arguments, found", [
+    ({"a": [{"Password": "p1"}, {"b": {"Password": "p2"}}]}, ["p1", "p2"]),
+    ("not a dict", []), ([1, None, {"Password": 5}], [5]), ({"Password": {"Password": "x"}}, [{"Password": "x"}]),
+])
+def test_values_of_keys_takes_any_shape(arguments, found):
+    assert _module.values_of_keys(arguments, ("Password",)) == found
+
+
+def test_secret_texts():
+    assert _module.secret_texts(["a", "", None, 123, 1.5, True, {"x": 1}]) == {"a", "123", "1.5"}
+
+
 # ---------------------------------------------------------------------------------- snake
 
 def test_snake():
