@@ -433,7 +433,7 @@ class Run(object):
         return e
 
     def process(self, cmd, emu, label, timeout=900):
-        run = subprocess.run(cmd, env=self.environ(emu, label), cwd=self.work, capture_output=True, text=True,
+        run = subprocess.run(cmd, env=self.environ(emu, label), cwd=self.work, capture_output=True, text=True, check=False,
                              timeout=timeout)
         self.texts.append(("%s: stdout" % label, run.stdout))
         self.texts.append(("%s: stderr" % label, run.stderr))
