@@ -308,9 +308,10 @@ def put(key):
 
 LETTERS = string.ascii_letters + string.digits
 BLANK = st.from_regex(r"\A\s{0,4}\Z")
+#: names that break the KCI name rule of both groups (at most 128) and caches (at most 63)
 KCI_BAD_NAME = st.one_of(
-    st.text(LETTERS + "-.", min_size=1, max_size=20).filter(lambda t: not t[0].isalnum() or not t[-1].isalnum()
-                                                           or t != t.lower()),
+    st.text(LETTERS + "-.", min_size=1, max_size=20).filter(
+        lambda t: not t[0].isalnum() or not t[-1].isalnum() or t != t.lower()),
     st.text(string.ascii_lowercase, min_size=129, max_size=140),
     st.tuples(st.text(string.ascii_lowercase, min_size=1, max_size=5), st.sampled_from("_/:@ !A"),
               st.text(string.ascii_lowercase, min_size=1, max_size=5)).map("".join))
@@ -584,4 +585,3 @@ def test_invalid_arguments_fail_before_any_request(size, figure, clean_env):
            % (len(tally["tracebacks"]), len(tally["requests"]), tally["cases"], tally["kinds"], len(MODULES),
               len(tally["other"]), len(tally["secrets"]), time.monotonic() - started))
     assert not problems, "\n".join(problems)
-

@@ -43,10 +43,7 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-
-import pytest
 
 from emulator.process import EmulatorProcess
 
