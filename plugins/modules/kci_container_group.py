@@ -964,7 +964,10 @@ class KciContainerGroup(NamedResource):
             env = container.get("env") if isinstance(container, dict) else None
             for item in env if isinstance(env, list) else []:
                 secret = item.get("secret") if isinstance(item, dict) else None
-                if secret is not None and (secret.lower() if isinstance(secret, str) else secret) not in BOOLEANS_FALSE:
+                if isinstance(secret, str):
+                    secret = secret.lower()
+                # anything but a false boolean (a dict or list too: not hashable) hides the value
+                if secret is not None and not (isinstance(secret, (str, int, float)) and secret in BOOLEANS_FALSE):
                     found.append(item.get("value"))
         return found
 

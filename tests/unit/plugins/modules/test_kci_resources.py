@@ -232,6 +232,9 @@ def test_secret_env_values_hidden_when_the_argument_validation_fails(capsys, sec
     (dict(containers=[dict(env=[dict(value="a", secret=True), dict(value="b"), dict(value="c", secret="no"),
                                 dict(value="d", secret="maybe"), dict(value="e", secret=False)])]), ["a", "d"]),
     (dict(containers="not a list"), []), (dict(containers=[None, dict(env="x"), dict(env=[None, 3])]), []), ({}, []),
+    # a value that is not a boolean at all (argument validation refuses it): hidden, and no TypeError
+    (dict(containers=[dict(env=[dict(value="f", secret={}), dict(value="g", secret=["no"]), dict(value="h", secret=0)])]),
+     ["f", "g"]),
 ])
 def test_secret_values_from_any_arguments(arguments, found):
     assert cg.KciContainerGroup.secret_values(arguments) == found
