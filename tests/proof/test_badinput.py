@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from emulator.server import Emulator
+from proof_world import EPC_CLUSTER, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, RESERVE, SG, SUBNET, VPC
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import ENV_VARS, common_argument_spec
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource
@@ -49,16 +50,6 @@ set_hypothesis_home_dir(os.path.join(os.path.dirname(HERE), "output", "hypothesi
 
 EXAMPLES = {"reduced": 2, "full": 30}   # per kind of mutation
 
-REGION = "cn-beijing-6"
-VPC = "31e21dca-c92e-4b06-a8ce-xxxxxx"
-SUBNET = "7e23b980-11c2-4bb0-9388-xxxxxx"
-RESERVE = "372bdbac-ea1d-4f99-9c30-xxxxxx"
-SG = "d46c7672-7ca9-4f51-bbd9-xxxxxx"
-IMAGE = "5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7"
-EPC_CLUSTER = "12d776f8-bb96-4556-9be6-xxxxxxx"
-KEC_AVAILABLE = "ee355b5d-79e4-4505-b0a5-xxxxxx"
-NGINX = "hub.kce.ksyun.com/ksyun/nginx:latest"
-NODE = {"ImageId": IMAGE, "SubnetId": SUBNET, "SecurityGroupId": SG, "InstanceType": "N3.2B", "ChargeType": "Daily"}
 
 #: a valid argument set of each module (the world of the emulator); the credentials are added
 BASES = {

@@ -46,6 +46,7 @@ import tempfile
 import urllib.request
 
 from emulator.process import EmulatorProcess
+from proof_world import EPC_CLUSTER, EPC_FREE, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, RESERVE, SG, SUBNET, VPC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -77,16 +78,6 @@ ENV = {  # how the playbooks get the secrets: environment variables (never a fil
     "PROOF_CRED_PW": "registry credential password", "PROOF_ENV_SECRET": "container env secret",
     "PROOF_ENV_SECRET_2": "container env secret (another)",
 }
-REGION = "cn-beijing-6"
-VPC = "31e21dca-c92e-4b06-a8ce-xxxxxx"
-SUBNET = "7e23b980-11c2-4bb0-9388-xxxxxx"
-RESERVE = "372bdbac-ea1d-4f99-9c30-xxxxxx"
-SG = "d46c7672-7ca9-4f51-bbd9-xxxxxx"
-IMAGE = "5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7"
-EPC_CLUSTER = "12d776f8-bb96-4556-9be6-xxxxxxx"
-EPC_FREE = "9c362d96-ad25-491d-8f7d-xxxxxxx"
-KEC_AVAILABLE = "ee355b5d-79e4-4505-b0a5-xxxxxx"
-NGINX = "hub.kce.ksyun.com/ksyun/nginx:latest"
 MODULES = sorted(n[:-3] for n in os.listdir(os.path.join(REPO, "plugins", "modules")) if n.endswith(".py"))
 
 
@@ -94,7 +85,6 @@ def env(name):
     return "{{ lookup('ansible.builtin.env', '%s') }}" % name
 
 
-NODE = {"ImageId": IMAGE, "SubnetId": SUBNET, "SecurityGroupId": SG, "InstanceType": "N3.2B", "ChargeType": "Daily"}
 PARA_PW = env("PROOF_PARA_PW")
 WORKER_PARA = dict(NODE, InstancePassword=env("PROOF_WORKER_PARA_PW"))
 CREDENTIALS = [{"server": "hub.kce.ksyun.com", "username": "robot", "password": env("PROOF_CRED_PW")}]
