@@ -357,6 +357,9 @@ def test_cluster_lost_delete_and_update_are_not_repeated(run):
     (dict(dest="/tmp/x", mode="0999"), "mode must be octal such as '0600' or symbolic such as 'u=rw,go='"),
     (dict(dest="/tmp/x", mode="rw"), "mode must be octal"),
     (dict(dest="/tmp/x", mode=[1]), "mode must be octal"),
+    (dict(dest="/tmp/x", mode=5660), "mode must be octal"),     # a number: not the octal text "5660"
+    (dict(dest="/tmp/x", mode=0o10000), "mode must be octal"),
+    (dict(dest="/tmp/x", mode=-1), "mode must be octal"),
     (dict(cluster_id=None, return_content=True), "one of the following is required: cluster_id, cluster_name"),
     (dict(cluster_id=" ", return_content=True), "cluster_id must not be empty"),
 ])
