@@ -392,9 +392,12 @@ def semantic(name, base):
         "kce_kubeconfig": [
             change(b, "neither dest nor return_content", ["dest", "return_content"], st.just(None),
                    lambda a, v: a.pop("return_content")),
-            change(b, "bad mode", ["mode"], st.one_of(
-                st.from_regex(r"\A0?[0-7]{0,2}[89][0-9]{0,2}\Z"), st.from_regex(r"\A[a-z]{1,3}[!?%][rwx]{0,3}\Z"),
-                st.integers(min_value=0o10000)), put("mode")),
+            change(b, "bad mode (octal text with 8 or 9)", ["mode"], st.from_regex(r"\A0?[0-7]{0,2}[89][0-9]{0,2}\Z"),
+                   put("mode")),
+            change(b, "bad mode (symbolic)", ["mode"], st.from_regex(r"\A[a-z]{1,3}[!?%][rwx]{0,3}\Z"), put("mode")),
+            change(b, "bad mode (a number above 0o7777)", ["mode"], st.integers(min_value=0o10000), put("mode")),
+            change(b, "bad mode (a number above 0o7777 written in octal digits)", ["mode"],
+                   st.integers(0o10000, 7777).filter(lambda n: set(str(n)) <= set("01234567")), put("mode")),
             change(b, "blank cluster_id", ["cluster_id"], BLANK, put("cluster_id")),
         ],
         "kci_container_group": [
