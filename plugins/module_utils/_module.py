@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError, WaitError
@@ -135,13 +136,117 @@ def wait(fetch, ready, failed=None, timeout=600, sleep=time.sleep, clock=time.mo
             pause = min(pause, max_interval)
 
 
-class KsyunModule(object):
-    """An AnsibleModule with the common options, a lazily built client and API-error handling."""
+class _AnsibleModule(AnsibleModule):
+    """An AnsibleModule that hides the values `secrets(arguments)` finds from the moment the task's
+    arguments are read: a failed argument validation (whose result shows the arguments) and the
+    invocation log then hide them too, not only what the module does afterwards.
 
-    def __init__(self, argument_spec=None, **kwargs):
+    It also fails with a message naming the option where ansible-core's validation of suboptions
+    does not (`shape_problem`): the value is set aside before that validation and the message replaces
+    whatever the validation says, once the no_log values are known."""
+
+    def __init__(self, secrets=None, **kwargs):
+        self._find_secrets = secrets
+        self._shape_problem = None
+        super(_AnsibleModule, self).__init__(**kwargs)
+        if self._shape_problem:
+            self.fail_json(msg=self._shape_problem)
+
+    def _load_params(self):
+        super(_AnsibleModule, self)._load_params()
+        if self._find_secrets is not None:
+            self.no_log_values.update(secret_texts(self._find_secrets(self.params)))
+        self._shape_problem = shape_problem(self.argument_spec, self.params)
+
+    def fail_json(self, msg, **kwargs):
+        if self._shape_problem:
+            msg = self._shape_problem
+        super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
+
+
+def shape_problem(spec, params, context=()):
+    """A message for the first value (at any depth) given where a dict of suboptions is wanted that is
+    neither a dict nor a text ansible-core can turn into one, or None; that value is set aside (None, or
+    removed from its list).
+
+    There ansible-core (2.19) raises a TypeError on a number or boolean (a traceback), and for any
+    other value reports only "dictionary requested, could not parse JSON or key=value" and loses the
+    no_log values, so that its failure shows the secrets.
+    """
+    for name, opt in spec.items():
+        sub = opt.get("options")
+        wanted = opt.get("type")
+        if not sub or not (wanted == "dict" or (wanted == "list" and opt.get("elements") == "dict")):
+            continue
+        for key in [name] + list(opt.get("aliases") or ()):
+            value = params.get(key)
+            if value is None:
+                continue
+            items = value if wanted == "list" and isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if isinstance(item, str):
+                    try:
+                        item = check_type_dict(item)
+                    except TypeError:
+                        pass
+                problem = None
+                if not isinstance(item, dict):
+                    problem = ("argument '%s'%s is of type %s and must be a dict of its suboptions (%s)%s"
+                               % (name, " found in '%s'" % " -> ".join(context) if context else "",
+                                  type(item).__name__, ", ".join(sorted(sub)),
+                                  "" if wanted == "dict" else ", or a list of them"))
+                else:
+                    problem = shape_problem(sub, item, context + (name,))
+                if problem:
+                    # set aside: an element or value ansible-core cannot read also makes it lose the
+                    # no_log values of every option (and show them in its failure)
+                    if items is value:
+                        del value[i]
+                    else:
+                        params[key] = None
+                    return problem
+    return None
+
+
+def secret_texts(values):
+    """The non-empty texts of `values` (numbers as the texts the task's arguments become)."""
+    out = set()
+    for value in values:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value:
+            out.add(value)
+    return out
+
+
+def values_of_keys(value, keys):
+    """The values of the dict keys named in `keys`, at any depth of a JSON-like value (any shape:
+    it also reads the task's arguments before they are validated)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in keys:
+                found.append(item)
+            else:
+                found.extend(values_of_keys(item, keys))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found.extend(values_of_keys(item, keys))
+    return found
+
+
+class KsyunModule(object):
+    """An AnsibleModule with the common options, a lazily built client and API-error handling.
+
+    `secrets(arguments)`, when given, returns the secret values inside options that are not no_log
+    (pass-through dicts): they are hidden from every output, even of a failed argument validation.
+    It gets the task's arguments before validation, so it must accept any shape.
+    """
+
+    def __init__(self, argument_spec=None, secrets=None, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, secrets=secrets, **kwargs)
         self.params = self.module.params
         if not _client.HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)

@@ -36,7 +36,9 @@ sets `recreatable`) → with ``wait``, `ready()` / `failed()` polled until the d
 Check mode sends no write at all: every write goes through `write()`, which refuses to run in check
 mode; the result and the diff are predicted from the reads (`after` = the current view with the
 wanted options applied). Diff mode returns ``before``/``after`` of `view()`; secrets must not be in
-a view (`mask()`), and `hide()` scrubs a value from every output of the module.
+a view (`mask()`); `secret_values()` names the secrets inside pass-through options, hidden from
+every output from the start (a failed argument validation too), and `hide()` scrubs a value found
+later (an answer's) from every output of the module.
 
 A write whose answer may have been lost (`KsyunError.maybe_applied`) is never simply repeated:
 `write(send, reread)` re-reads; when the write took effect the module continues from what it finds,
@@ -128,7 +130,7 @@ class KsyunResource(object):
     def build(cls):
         """The KsyunModule of this resource (common options + `argument_spec`, check mode on)."""
         return KsyunModule(argument_spec=dict(cls.argument_spec), supports_check_mode=True,
-                           **dict(cls.module_kwargs))
+                           secrets=cls.secret_values, **dict(cls.module_kwargs))
 
     @classmethod
     def run_module(cls):
@@ -147,6 +149,12 @@ class KsyunResource(object):
         self.exit(final)
 
     # ------------------------------------------------------------------ hooks (override)
+    @staticmethod
+    def secret_values(arguments):
+        """The secrets inside options that are not no_log (pass-through dicts), read from the task's
+        arguments before they are validated (so any shape): hidden from every output from the start."""
+        return ()
+
     def validate(self):
         """A message for invalid options (checked before any API call), or None."""
         return None

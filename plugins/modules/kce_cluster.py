@@ -120,8 +120,8 @@ options:
             C(SecurityGroupId), C(InstanceType), C(DataDiskGb), C(ChargeType), C(InstanceName). Their
             keys and values are the KEC API's; the module checks only that C(MaxCount) and
             C(MinCount) are integers with C(MinCount <= MaxCount) (the role rules count C(MaxCount)).
-          - C(InstancePassword) in a C(node_para) is kept out of results, diffs and errors, but the
-            task's arguments may be logged by the host's syslog; prefer O(instance_password).
+          - C(InstancePassword) in a C(node_para) is kept out of results, diffs, errors (a failed
+            argument validation too) and the module's log of its arguments, like O(instance_password).
         type: list
         elements: dict
         required: true
@@ -318,6 +318,7 @@ import ipaddress
 import re
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
     NamedResource, mask, state_option, wait_options)
 
@@ -483,14 +484,15 @@ class KceCluster(NamedResource):
         return ("name", "description") if self.params["cluster_id"] else ("description",)
 
     # ------------------------------------------------------------------ checks
+    @staticmethod
+    def secret_values(arguments):
+        return values_of_keys(arguments.get("instance_sets"), SECRETS)
+
     def validate(self):
         params = self.params
         for option in ("cluster_id", "name"):
             if params[option] is not None and not params[option].strip():
                 return "%s must not be empty" % option
-        for item in params["instance_sets"] or []:
-            for para in item["node_para"]:
-                self.hide(*[para.get(key) for key in SECRETS])
         if params["state"] == "absent":
             return None
         if params["name"] is not None:

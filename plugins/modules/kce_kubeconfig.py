@@ -166,8 +166,12 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
         if not self.params["dest"] and not self.params["return_content"]:
             return "set dest (the file to write) or return_content=true: there is nothing to do otherwise"
         mode = self.params["mode"]
-        # an unquoted YAML 0600 arrives as the number 384, which the file modules take as that mode
-        self.mode = "%04o" % mode if isinstance(mode, int) and not isinstance(mode, bool) and 0 <= mode <= 0o7777 else str(mode)
+        # an unquoted YAML 0600 arrives as the number 384, which the file modules take as that mode; a
+        # number above 0o7777 is no mode (its digits are not read as octal text)
+        if isinstance(mode, int) and not isinstance(mode, bool):
+            self.mode = "%04o" % mode if 0 <= mode <= 0o7777 else ""
+        else:
+            self.mode = str(mode)
         if not (OCTAL_MODE.match(self.mode) or SYMBOLIC_MODE.match(self.mode)):
             return "mode must be octal such as '0600' or symbolic such as 'u=rw,go=', got %r" % (mode,)
         return None

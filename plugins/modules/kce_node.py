@@ -61,8 +61,8 @@ options:
         C(InstanceType), C(DataDiskGb), C(ChargeType). Needed when nodes are added.
       - The module sets C(MaxCount), C(MinCount), C(InstanceName) and C(InstanceNameSuffix) from
         O(count) and O(name); they must not be in O(node_para).
-      - C(InstancePassword) in O(node_para) is kept out of results, diffs and errors, but the task's
-        arguments may be logged by the host's syslog; prefer O(instance_password).
+      - C(InstancePassword) in O(node_para) (and in O(kec_para)) is kept out of results, diffs, errors
+        (a failed argument validation too) and the module's log of its arguments, like O(instance_password).
     type: dict
   instance_password:
     description:
@@ -238,6 +238,7 @@ api_calls:
 import re
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
     KsyunResource, state_option, wait_options)
 
@@ -291,10 +292,12 @@ class KceNode(kce.OnCluster, KsyunResource):
         self.removed = []
 
     # ------------------------------------------------------------------ checks
+    @staticmethod
+    def secret_values(arguments):
+        return values_of_keys([arguments.get("node_para"), arguments.get("kec_para")], SECRETS)
+
     def validate(self):
         p = self.params
-        self.hide(*[(p["node_para"] or {}).get(key) for key in SECRETS])
-        self.hide(*[(p["kec_para"] or {}).get(key) for key in SECRETS])
         problem = self.cluster_problem()
         if problem:
             return problem

@@ -535,6 +535,8 @@ api_calls:
 
 import re
 
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE
+
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import snake
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
@@ -953,9 +955,23 @@ class KciContainerGroup(NamedResource):
                     out.setdefault(c["name"], {})[e["name"]] = e["value"]
         return out
 
+    @staticmethod
+    def secret_values(arguments):
+        """The env values the task marks secret, from its arguments as given (any shape)."""
+        found = []
+        containers = arguments.get("containers")
+        for container in containers if isinstance(containers, list) else []:
+            env = container.get("env") if isinstance(container, dict) else None
+            for item in env if isinstance(env, list) else []:
+                secret = item.get("secret") if isinstance(item, dict) else None
+                if isinstance(secret, str):
+                    secret = secret.lower()
+                # anything but a false boolean (a dict or list too: not hashable) hides the value
+                if secret is not None and not (isinstance(secret, (str, int, float)) and secret in BOOLEANS_FALSE):
+                    found.append(item.get("value"))
+        return found
+
     def validate(self):
-        for values in self.secrets.values():
-            self.hide(*values.values())
         if self.params["state"] != "present":
             return None
         return check_options(self.params)

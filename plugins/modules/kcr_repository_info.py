@@ -137,9 +137,10 @@ def check_options(params):
     """A message for options that cannot go together, or None."""
     if params["public_catalog"] and params["public"] is not None:
         return "public cannot be used with public_catalog=true: every repository of the public catalogue is public"
-    bad = [n for n in params["names"] or [] if "/" not in n]
-    if bad:
-        return "names must be full repository names namespace/repository, got: %s" % ", ".join(bad)
+    for name in params["names"] or []:
+        problem = kcr.check_repo_name("names", name)
+        if problem:
+            return problem
     return None
 
 

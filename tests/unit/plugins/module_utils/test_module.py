@@ -184,6 +184,84 @@ def test_secret_never_in_output(capsys):
     assert "VERY-secret-value" not in capsys.readouterr().out
 
 
+PASS_THROUGH = dict(para=dict(type="dict"), count=dict(type="int"))
+
+
+def find_password(arguments):
+    return _module.values_of_keys(arguments.get("para"), ("Password",))
+
+
+def test_secrets_in_pass_through_options_hidden_when_validation_fails(capsys):
+    # the failure of the argument validation reports the task's arguments (invocation): before the
+    # module's own code runs, only the finder can say which values inside `para` are secret
+    args = dict(CREDS, para={"Password": "Pass-Through-Secret-1", "Port": 22}, count="many")
+    assert run(args, spec=PASS_THROUGH, secrets=find_password) == 1
+    out = capsys.readouterr().out
+    assert "count" in json.loads(out)["msg"]
+    assert "Pass-Through-Secret-1" not in out
+    assert run(args, spec=PASS_THROUGH) == 1
+    assert "Pass-Through-Secret-1" in capsys.readouterr().out   # what the finder prevents
+
+
+def test_secrets_in_pass_through_options_hidden_from_the_invocation_log(capsys, monkeypatch):
+    logged = []
+    monkeypatch.setattr(_module.AnsibleModule, "log", lambda self, msg, log_args=None: logged.append(msg))
+    args = dict(CREDS, para={"Password": "Pass-Through-Secret-2"})
+    assert run(args, spec=PASS_THROUGH, secrets=find_password) == 0
+    assert logged and "Pass-Through-Secret-2" not in " ".join(logged)
+    assert "Pass-Through-Secret-2" not in capsys.readouterr().out
+    del logged[:]
+    assert run(args, spec=PASS_THROUGH) == 0
+    assert "Pass-Through-Secret-2" in " ".join(logged)   # what the finder prevents
+
+
+@pytest.mark.parametrize("arguments, found", [
+    ({"a": [{"Password": "p1"}, {"b": {"Password": "p2"}}]}, ["p1", "p2"]),
+    ("not a dict", []), ([1, None, {"Password": 5}], [5]), ({"Password": {"Password": "x"}}, [{"Password": "x"}]),
+])
+def test_values_of_keys_takes_any_shape(arguments, found):
+    assert _module.values_of_keys(arguments, ("Password",)) == found
+
+
+def test_secret_texts():
+    assert _module.secret_texts(["a", "", None, 123, 1.5, True, {"x": 1}]) == {"a", "123", "1.5"}
+
+
+NESTED = dict(
+    disk=dict(type="dict", options=dict(size=dict(type="int"), kind=dict(type="dict", options=dict(name=dict(type="str"))))),
+    items=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True),
+                                                          extra=dict(type="dict", options=dict(x=dict(type="int"))))),
+)
+
+
+@pytest.mark.parametrize("given, named", [
+    (dict(disk=0), "argument 'disk' is of type int and must be a dict"),
+    (dict(disk=True), "argument 'disk' is of type bool"),
+    (dict(disk=1.5), "argument 'disk' is of type float"),
+    (dict(disk=[1]), "argument 'disk' is of type list"),
+    (dict(disk="no dict here"), "argument 'disk' is of type str"),
+    (dict(disk={"kind": 7}), "argument 'kind' found in 'disk' is of type int"),
+    (dict(disk='{"kind": 7}'), "argument 'kind' found in 'disk' is of type int"),
+    (dict(items=[{"name": "a", "extra": False}]), "argument 'extra' found in 'items' is of type bool"),
+    (dict(items=["no dict here"]), "argument 'items' is of type str and must be a dict of its suboptions (extra, name), "
+                                   "or a list of them"),
+])
+def test_a_value_where_suboptions_are_wanted_fails_naming_the_option(capsys, given, named):
+    """ansible-core raises a TypeError on a number there (a traceback) and names no option for an
+    unparsable text: the module fails with a message naming the option, secrets hidden."""
+    assert run(dict(CREDS, **given), spec=NESTED) == 1
+    out = capsys.readouterr().out
+    assert named in json.loads(out)["msg"] and "opt-secret" not in out
+
+
+def test_values_ansible_core_turns_into_suboptions_still_pass(capsys):
+    def body(m):
+        m.exit(disk=m.params["disk"], items=m.params["items"])
+    assert run(dict(CREDS, disk="size=3", items=[{"name": "a", "extra": {"x": "4"}}]), body, spec=NESTED) == 0
+    out = result(capsys)
+    assert out["disk"] == {"size": 3, "kind": None} and out["items"][0]["extra"] == {"x": 4}
+
+
 # ---------------------------------------------------------------------------------- snake
 
 def test_snake():

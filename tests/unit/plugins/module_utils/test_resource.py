@@ -407,6 +407,28 @@ def test_hidden_values_never_reach_the_output(capsys):
     assert out["rc"] == 1 and "s3cr3t-value" not in json.dumps(out)
 
 
+class SecretThing(Thing):
+    argument_spec = dict(Thing.argument_spec, para=dict(type="dict"))
+
+    @staticmethod
+    def secret_values(arguments):
+        return [(arguments.get("para") or {}).get("Password")] if isinstance(arguments.get("para"), dict) else []
+
+
+def test_secret_values_hidden_even_when_the_argument_validation_fails(capsys):
+    SecretThing.world = World()
+    args = dict(CREDS, name="a", size="big", para={"Password": "Para-s3cr3t"})
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            SecretThing.run_module()
+    out = capsys.readouterr().out
+    assert "argument 'size'" in json.loads(out)["msg"] and "Para-s3cr3t" not in out
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            Thing.run_module()   # a class that does not name the secret
+    assert "Para-s3cr3t" in capsys.readouterr().out
+
+
 def test_mask():
     value = {"A": 1, "InstancePassword": "p", "Nested": [{"Password": "q", "B": None}], "Password": None}
     assert mask(value, ("InstancePassword", "Password")) == {

@@ -92,6 +92,14 @@ def test_repository_names_need_a_namespace():
     assert "names" in message and "bad" in message and "ns/ok" not in message
 
 
+@pytest.mark.parametrize("name", ["/web", "ns/", " /web", "ns/ ", "/"])
+def test_repository_names_need_both_sides(name):
+    """A "/" is not enough: both the namespace and the repository (as kcr_repository and kcr_tag ask)."""
+    params = _params(kcr_repository_info.ARGUMENT_SPEC, names=["ns/ok", name])
+    message = kcr_repository_info.check_options(params)
+    assert message and "names must be a full repository name namespace/repository" in message
+
+
 def test_repository_good_options_pass():
     params = _params(kcr_repository_info.ARGUMENT_SPEC, names=["ns/repo"], public=True)
     assert kcr_repository_info.check_options(params) is None

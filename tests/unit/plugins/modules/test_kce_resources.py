@@ -213,6 +213,20 @@ def test_cluster_create_sends_merged_sets_and_hides_passwords(run):
     assert "InstanceSet.1.NodePara.2" in create["params"] and "InstanceSet.3.NodeRole" not in create["params"]
 
 
+@pytest.mark.parametrize("cls, args", [
+    (kce_cluster.KceCluster, cluster_args(wait_timeout="soon", instance_sets=[
+        {"role": "Master_Etcd", "node_para": [node_para(3)]},
+        {"role": "Worker", "node_para": [node_para(1, InstancePassword="Para-Pass-2024")]}])),
+    (kce_node.KceNode, dict(cluster_id=MAIN, name="grp", count="many", node_para=dict(NODE, InstancePassword="Para-Pass-2024"))),
+    (kce_node.KceNode, dict(cluster_id=MAIN, source="existing", instance_ids=["i"], reinstall_system="maybe",
+                            kec_para={"InstancePassword": "Para-Pass-2024"})),
+], ids=["cluster node_para", "node node_para", "node kec_para"])
+def test_node_para_passwords_hidden_when_the_argument_validation_fails(run, cls, args):
+    out = run(cls, **args)
+    assert out["rc"] == 1 and out["msg"].startswith("argument ") and out["requests"] == []
+    assert "Para-Pass-2024" not in json.dumps(out)
+
+
 # ------------------------------------------------------------------------- kce_node
 
 def test_group_membership_is_name_or_name_dash_number():
@@ -343,6 +357,9 @@ def test_cluster_lost_delete_and_update_are_not_repeated(run):
     (dict(dest="/tmp/x", mode="0999"), "mode must be octal such as '0600' or symbolic such as 'u=rw,go='"),
     (dict(dest="/tmp/x", mode="rw"), "mode must be octal"),
     (dict(dest="/tmp/x", mode=[1]), "mode must be octal"),
+    (dict(dest="/tmp/x", mode=5660), "mode must be octal"),     # a number: not the octal text "5660"
+    (dict(dest="/tmp/x", mode=0o10000), "mode must be octal"),
+    (dict(dest="/tmp/x", mode=-1), "mode must be octal"),
     (dict(cluster_id=None, return_content=True), "one of the following is required: cluster_id, cluster_name"),
     (dict(cluster_id=" ", return_content=True), "cluster_id must not be empty"),
 ])

@@ -1,14 +1,18 @@
 """Unit tests of the pure helpers of kci_container_group and kci_image_cache: the documented rules
 checked before any call, the normalised comparison (server defaults, numbers, only what the task
-sets), the option paths of a difference, and the image cache's retention read back from its times.
+sets), the option paths of a difference, the image cache's retention read back from its times, and the
+secret env values hidden even from a failed argument validation.
 
 Their API behaviour is covered by the kci_container_group, kci_image_cache and kci_lifecycle targets.
 """
 import copy
 import importlib.util
+import json
 import os
 
 import pytest
+
+from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
@@ -207,3 +211,30 @@ def test_the_api_shapes():
 ])
 def test_retention_days_from_the_times(cache, days):
     assert ic.retention_days(cache) == days
+
+
+# ------------------------------------------------------------------ secrets before the argument validation
+
+@pytest.mark.parametrize("secret", [True, "yes", "True", 1])
+def test_secret_env_values_hidden_when_the_argument_validation_fails(capsys, secret):
+    args = dict(name="web", subnet_id="s", security_group_ids=["g"], cpu="lots", access_key="AK", secret_key="SK-unit",
+                region="cn-beijing-6", containers=[dict(name="n", image="x", env=[
+                    dict(name="A", value="Plain-Value-1"), dict(name="PW", value="Env-Secret-2024", secret=secret)])])
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as info:
+            cg.main()
+    out = capsys.readouterr().out
+    assert info.value.code == 1 and "argument 'cpu'" in json.loads(out)["msg"]
+    assert "Env-Secret-2024" not in out and "Plain-Value-1" in out
+
+
+@pytest.mark.parametrize("arguments, found", [
+    (dict(containers=[dict(env=[dict(value="a", secret=True), dict(value="b"), dict(value="c", secret="no"),
+                                dict(value="d", secret="maybe"), dict(value="e", secret=False)])]), ["a", "d"]),
+    (dict(containers="not a list"), []), (dict(containers=[None, dict(env="x"), dict(env=[None, 3])]), []), ({}, []),
+    # a value that is not a boolean at all (argument validation refuses it): hidden, and no TypeError
+    (dict(containers=[dict(env=[dict(value="f", secret={}), dict(value="g", secret=["no"]), dict(value="h", secret=0)])]),
+     ["f", "g"]),
+])
+def test_secret_values_from_any_arguments(arguments, found):
+    assert cg.KciContainerGroup.secret_values(arguments) == found
