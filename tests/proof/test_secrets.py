@@ -395,10 +395,8 @@ class Run(object):
         self.module_runs = 0
         self.outcomes = {}     # (playbook, task) -> status
         self.count = 0
-        for sub in ("home", "tmp", "logs", "results", "registered", "callbacks", "kube", "input"):
+        for sub in ("home", "tmp", "logs", "results", "registered", "kube", "input"):
             os.makedirs(os.path.join(work, sub), exist_ok=True)
-        with open(os.path.join(work, "callbacks", "proof_record.py"), "w") as f:
-            f.write(RECORDER)
 
     def environ(self, emu, label):
         e = dict(os.environ)
@@ -410,7 +408,7 @@ class Run(object):
                  ANSIBLE_LOCAL_TEMP=os.path.join(self.work, "home", ".ansible", "tmp"),
                  ANSIBLE_REMOTE_TEMP=os.path.join(self.work, "home", ".ansible", "remote"),
                  ANSIBLE_LOG_PATH=os.path.join(self.work, "logs", label + ".log"),
-                 ANSIBLE_CALLBACK_PLUGINS=os.path.join(self.work, "callbacks"), ANSIBLE_CALLBACKS_ENABLED="proof_record",
+                 ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="proof_record",
                  PROOF_RECORD=os.path.join(self.work, "results", label + ".jsonl"),
                  ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_DEPRECATION_WARNINGS="0",
                  ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_LOCALHOST_WARNING="0",
@@ -480,46 +478,13 @@ class Run(object):
         for root, dirs, files in os.walk(self.work):
             # inputs (the playbooks, inventory files), the recorder and its records, the emulators: not
             # written by Ansible (the records are searched above, the emulators' files below)
-            dirs[:] = [d for d in dirs if root != self.work or d not in ("input", "results", "callbacks", "emulators")]
+            dirs[:] = [d for d in dirs if root != self.work or d not in ("input", "results", "emulators")]
             for name in files:
                 path = os.path.join(root, name)
                 with open(path, "rb") as f:
                     data = f.read().decode("utf-8", "replace")
                 places.append(("file %s" % os.path.relpath(path, self.work), data))
         return places
-
-
-RECORDER = '''
-import json
-import os
-
-from ansible.plugins.callback import CallbackBase
-
-
-class CallbackModule(CallbackBase):
-    """Records every task result as callbacks (and register) get it, one JSON line each."""
-    CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = "aggregate"
-    CALLBACK_NAME = "proof_record"
-    CALLBACK_NEEDS_ENABLED = True
-
-    def _record(self, status, result):
-        with open(os.environ["PROOF_RECORD"], "a") as f:
-            f.write(json.dumps({"task": result._task.get_name(), "status": status, "result": result._result},
-                               default=str, sort_keys=True) + "\\n")
-
-    def v2_runner_on_ok(self, result):
-        self._record("ok", result)
-
-    def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._record("failed", result)
-
-    def v2_runner_on_skipped(self, result):
-        self._record("skipped", result)
-
-    def v2_runner_on_unreachable(self, result):
-        self._record("unreachable", result)
-'''
 
 
 def listed_nodes(stdout):

@@ -3,10 +3,11 @@
 """A callback of the proof suites: one JSON line per task result, appended to $PROOF_RECORD.
 
 Each line: ``task`` (name), ``action``, ``status`` (ok / failed / skipped / unreachable),
-``changed``, ``start`` and ``end`` (when the task started and when this result came, epoch
-seconds), ``note`` (a module's ``check_mode_note``, when it gives one), and for failures ``msg`` (a
-loop's: its failed items' messages) and ``unclear`` (true when the failure is not a module's own
-message: none, a module or action plugin that raised, or a module's raw output).
+``changed``, ``result`` (the whole result as callbacks get it: the secrets suite searches it),
+``start`` and ``end`` (when the task started and when this result came, epoch seconds), ``note``
+(a module's ``check_mode_note``, when it gives one), and for failures ``msg`` (a loop's: its failed
+items' messages) and ``unclear`` (true when the failure is not a module's own message: none, a
+module or action plugin that raised, or a module's raw output).
 Enabled with ANSIBLE_CALLBACKS_ENABLED=proof_record and ANSIBLE_CALLBACK_PLUGINS=<this folder>.
 """
 from __future__ import absolute_import, division, print_function
@@ -65,7 +66,7 @@ class CallbackModule(CallbackBase):
         if data is None:
             data = result._result
         line = dict(task=result.task.get_name(), action=result.task.action, status=status,
-                    changed=bool(data.get("changed")), start=self._started, end=time.time())
+                    changed=bool(data.get("changed")), start=self._started, end=time.time(), result=data)
         if data.get("check_mode_note"):
             line["note"] = data["check_mode_note"]
         if status in ("failed", "unreachable"):
