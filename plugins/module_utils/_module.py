@@ -189,7 +189,6 @@ def shape_problem(spec, params, context=()):
                         item = check_type_dict(item)
                     except TypeError:
                         pass
-                problem = None
                 if not isinstance(item, dict):
                     problem = ("argument '%s'%s is of type %s and must be a dict of its suboptions (%s)%s"
                                % (name, " found in '%s'" % " -> ".join(context) if context else "",

@@ -37,11 +37,11 @@ import yaml
 from emulator import core
 from emulator.server import Emulator
 
+import recorded
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-COLLECTIONS = os.path.join(REPO, ".collections")
 BIN = os.path.dirname(sys.executable)
-REGION = "cn-beijing-6"
 
 # the emulator's default world (the ids printed in the API documents)
 VPC = "31e21dca-c92e-4b06-a8ce-xxxxxx"
@@ -240,11 +240,7 @@ def run_track(track, size):
             with open(book, "w") as f:
                 yaml.safe_dump(plays, f, sort_keys=False)
             record = os.path.join(work, "record.jsonl")
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-                       ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"), ANSIBLE_CALLBACKS_ENABLED="proof_record",
-                       ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"), PROOF_RECORD=record,
-                       KSYUN_ENDPOINT_URL=emu.url, KSYUN_ACCESS_KEY=emu.access_key, KSYUN_SECRET_KEY=emu.secret_key,
-                       KSYUN_REGION=REGION)
+            env = recorded.environ(work, emu, record)
             cmd = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(REPO, "inventories", "localhost.yml"),
                    "-e", json.dumps({"admin": emu.url + "/_emulator"}), book]
             run = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=1800, check=False)
@@ -252,8 +248,7 @@ def run_track(track, size):
             requests = [dict(r, at=stamp(r["time"])) for r in emu.requests if r.get("action")]
         finally:
             emu.stop()
-        with open(record) as f:
-            records = dict((r["task"], r) for r in (json.loads(line) for line in f if line.strip()))
+        records = dict((r["task"], r) for r in recorded.records(record))
     return judge(track, cases, records, requests, output, run.returncode)
 
 

@@ -36,9 +36,10 @@ import yaml
 
 from emulator.server import Emulator
 
+import recorded
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-COLLECTIONS = os.path.join(REPO, ".collections")
 BIN = os.path.dirname(sys.executable)
 VARS = os.path.join(REPO, "playbooks", "vars", "demo.yml")
 
@@ -49,7 +50,6 @@ LIFECYCLE = 1        # seconds per asynchronous stage in the emulator
 MAX_RUNS = 6         # runs of a playbook per seed, the first included
 SEEDS = {"reduced": range(1, 2), "full": range(1, 13)}
 JOBS = int(os.environ.get("KSYUN_PROOF_JOBS", "2"))
-REGION = "cn-beijing-6"
 
 with open(VARS) as f:
     DEMO = yaml.safe_load(f)
@@ -140,12 +140,9 @@ class Lifecycle(object):
         """Run one playbook: its task records (proof_record) and return code."""
         self.runs += 1
         record = os.path.join(self.work, "record-%d.jsonl" % self.runs)
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-                   ANSIBLE_LOCAL_TEMP=os.path.join(self.work, "tmp"), ANSIBLE_CALLBACKS_ENABLED="proof_record",
-                   ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"), PROOF_RECORD=record,
-                   KSYUN_ENDPOINT_URL=self.emu.url, KSYUN_ACCESS_KEY=self.emu.access_key,
-                   KSYUN_SECRET_KEY=self.emu.secret_key, KSYUN_REGION=REGION, KSYUN_TIMEOUT=str(TIMEOUT),
-                   KSYUN_DEMO_REGISTRY_PASSWORD="Faults-Registry-2024", KSYUN_DEMO_NODE_PASSWORD="Faults-Node-2024")
+        env = recorded.environ(self.work, self.emu, record, KSYUN_TIMEOUT=str(TIMEOUT),
+                               KSYUN_DEMO_REGISTRY_PASSWORD="Faults-Registry-2024",
+                               KSYUN_DEMO_NODE_PASSWORD="Faults-Node-2024")
         cmd = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(REPO, "inventories", "localhost.yml"),
                "-i", os.path.join(REPO, "inventories", "demo.kce.yml"), "-e", "demo_kubeconfig=%s" % self.kubeconfig,
                self.books[name]]
@@ -156,10 +153,7 @@ class Lifecycle(object):
         self.timings.append((name, run.returncode == 0, round(time.time() - began, 1)))
         with open(os.path.join(self.work, "run-%d-%s.out" % (self.runs, name)), "w") as f:
             f.write(run.stdout + run.stderr)
-        records = []
-        if os.path.exists(record):
-            with open(record) as f:
-                records = [json.loads(line) for line in f if line.strip()]
+        records = recorded.records(record)
         failed = [r for r in records if r["status"] in ("failed", "unreachable")]
         for r in failed:
             self.failures.append((name, r["task"], r.get("msg")))
@@ -204,7 +198,7 @@ class Lifecycle(object):
 
         self._inflight.settle()   # a stalled write lands STALL seconds after it came
         client = client_from_params(dict(access_key=self.emu.access_key, secret_key=self.emu.secret_key,
-                                         region=REGION, endpoint_url=self.emu.url))
+                                         region=recorded.REGION, endpoint_url=self.emu.url))
         rate, self.emu.faults.rate = self.emu.faults.rate, 0.0
         try:
             clusters = [c for c in kce.describe_clusters(client, search=CLUSTER) if c.get("ClusterName") == CLUSTER]
