@@ -415,6 +415,13 @@ def test_an_unknown_option_is_warned_about_with_the_closest_name(emu, tmp_path, 
     assert len(run.hosts) == 4                               # ignored, as Ansible does: the run goes on
 
 
+def test_an_unknown_options_warning_names_the_key_never_its_value(emu, tmp_path):
+    run = parse(tmp_path, "secret_kye: Not-To-Be-Shown-42\nclusters: [gamma]\n")
+    said = run.display.said("warning")
+    assert len(said) == 1 and said[0].endswith("unknown option 'secret_kye' ignored; did you mean 'secret_key'?")
+    assert "Not-To-Be-Shown-42" not in repr(run.display.messages)
+
+
 # -------------------------------------------------------------------------------------- filters
 
 def test_clusters_by_name_or_id(emu, tmp_path):
