@@ -26,8 +26,8 @@ description:
     the one created first keeps the group, each other one gets its cluster id appended (for example
     C(kce_cluster_prod_a_79dac1a8_3387_4769_82a5_1f3c4e5d6a7b)), with a warning naming them.
   - A group name made by two sources (a cluster, a role, a zone, a region, O(groups) or
-    O(keyed_groups)), for example a cluster named C(kce-worker) with O(cluster_group_prefix=''), merges
-    their hosts, and the plugin warns naming the group and its sources.
+    O(keyed_groups)), for example a cluster named C(kce-worker) with an empty
+    O(cluster_group_prefix), merges their hosts, and the plugin warns naming the group and its sources.
   - An option of the inventory file that the plugin does not know is ignored with a warning naming the
     closest option, for example C(region) for C(regoin).
   - Lists are read concurrently, O(max_concurrency) requests at a time. The first page of a list
@@ -484,8 +484,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         add_group = self.inventory.add_group
         cluster_groups = self._cluster_groups(data, settings["cluster_prefix"])
 
+        safe = {}
+
         def group(name, source):
-            name = self._sanitize_group_name(name)
+            if name not in safe:
+                safe[name] = self._sanitize_group_name(name)
+            name = safe[name]
             made = self._made.get(name)
             if made is None:
                 made = self._made[name] = (source, add_group(name))
