@@ -197,7 +197,7 @@ def test_ansible_host_source(emu, tmp_path, source, expected):
 def test_hostnames_default_prefers_the_instance_name_then_the_private_ip(emu, tmp_path):
     run = parse(tmp_path)
     assert run.group("kce_cluster_alpha") == sorted(["dup-master-1", "dup-master-2", "dup-master-3",
-                                         "dup-worker-1", "dup-worker-2", "dup-worker-3"])
+                                                     "dup-worker-1", "dup-worker-2", "dup-worker-3"])
     # beta's nodes have the same names as alpha's: they are named by their private IP, none is lost
     beta = run.group("kce_cluster_beta_prod")
     assert all(run.vars(h)["ksyun_private_ip_address"] == h for h in beta)
@@ -462,8 +462,8 @@ def test_two_regions_in_the_order_given(emu, tmp_path):
     ("max_concurrency: 65\n", {}, "max_concurrency must be between 1 and 64, got 65"),
     ("hostvar_prefix: ks-\n", {}, "hostvar_prefix must be empty or a letter or _ followed by letters, digits and _, "
                                   "got 'ks-'"),
-    ("cluster_group_prefix: '1'\n", {}, "cluster_group_prefix must be empty or a letter or _ followed by letters, "
-                                       "digits and _, got '1'"),
+    ("cluster_group_prefix: '1'\n", {}, "cluster_group_prefix must be empty or a letter or _ followed by "
+                                        "letters, digits and _, got '1'"),
     ("hostnames: []\n", {}, "hostnames must hold at least one entry (instance_name, private_ip, instance_id or a "
                             "Jinja expression)"),
     ("timeout: 0\n", {}, "timeout must be at least 1 second, got 0"),
