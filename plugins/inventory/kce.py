@@ -17,9 +17,19 @@ description:
     C(DescribeCluster) and C(DescribeClusterInstance).
   - The inventory file name must end in C(kce.yml) or C(kce.yaml), for example C(prod.kce.yml); other
     files are declined, with the reason shown at verbosity 3 (C(-vvv)).
-  - Each host is put in a group per cluster (its sanitised name), per node role (C(kce_worker),
-    C(kce_master_etcd), C(kce_master), C(kce_etcd)), per availability zone and per region (sanitised,
-    for example C(cn_beijing_6b) and C(cn_beijing_6)).
+  - Each host is put in a group per cluster (O(cluster_group_prefix) and the cluster's name, sanitised,
+    for example C(kce_cluster_prod_a)), per node role (C(kce_worker), C(kce_master_etcd), C(kce_master),
+    C(kce_etcd)), per availability zone and per region (sanitised, for example C(cn_beijing_6b) and
+    C(cn_beijing_6)).
+  - Two clusters whose names make the same group (the same name, in one region or two, or names that
+    differ only in characters the sanitising replaces, such as C(prod-a) and C(prod_a)) are told apart;
+    the one created first keeps the group, each other one gets its cluster id appended (for example
+    C(kce_cluster_prod_a_79dac1a8_3387_4769_82a5_1f3c4e5d6a7b)), with a warning naming them.
+  - A group name made by two sources (a cluster, a role, a zone, a region, O(groups) or
+    O(keyed_groups)), for example a cluster named C(kce-worker) with an empty
+    O(cluster_group_prefix), merges their hosts, and the plugin warns naming the group and its sources.
+  - An option of the inventory file that the plugin does not know is ignored with a warning naming the
+    closest option, for example C(region) for C(regoin).
   - Lists are read concurrently, O(max_concurrency) requests at a time. The first page of a list
     tells its size, then all its other pages are asked for at once, and a cluster's nodes are asked for
     as soon as the page naming the cluster arrives. Throttled and failed reads are retried with
@@ -93,6 +103,14 @@ options:
       - Empty, or a letter or C(_) followed by letters, digits and C(_).
     type: str
     default: ksyun_
+  cluster_group_prefix:
+    description:
+      - The prefix of each cluster's group name, so that a cluster's group never is a role, zone or
+        region group (a cluster named C(kce-worker) is in C(kce_cluster_kce_worker), not C(kce_worker)).
+      - Empty, or a letter or C(_) followed by letters, digits and C(_). Empty gives the group the
+        cluster's name alone (a name shared with another group is then warned about).
+    type: str
+    default: kce_cluster_
   hostvars:
     description:
       - V(lean) sets C(ansible_host) and, under O(hostvar_prefix), C(instance_id), C(instance_name),
@@ -127,17 +145,21 @@ notes:
 """
 
 EXAMPLES = r"""
-# prod.kce.yml: every node of two regions, credentials from KSYUN_ACCESS_KEY / KSYUN_SECRET_KEY
+# workers.kce.yml: the normal workers of two clusters (by name or id), each host named
+# <cluster>-<node>, the API's answers cached for ten minutes. Against the emulator (its default
+# world) the hosts are k8s-1.12.3-k8s-canal-worker-1 to -3 and openapi-cluster-openapi-worker-1 to -3,
+# in the groups kce_cluster_k8s_1_12_3, kce_cluster_openapi_cluster, kce_worker, cn_beijing_6b,
+# cn_beijing_6 and type_I3_4B.
+#
+# Credentials, region and endpoint come from the KSYUN_* environment variables; they may be set here
+# instead, as templates, for example
+#   access_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_AK') }}"
+#   secret_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_SK') }}"
+# The smallest inventory file is the plugin line alone: every node of the region of KSYUN_REGION.
+# hostvars: full gives each host every field of its node (ksyun_image_id, ksyun_vpc_id, ...).
 plugin: ksyun.cloud.kce
-regions:
-  - cn-beijing-6
-  - cn-shanghai-2
-
----
-# workers.kce.yml: the normal workers of two clusters, named <cluster>-<node>, grouped by type
-plugin: ksyun.cloud.kce
-region: cn-beijing-6
-clusters: [prod-a, 79dac1a8-3387-4769-82a5-1f3c4e5d6a7b]
+regions: [cn-beijing-6, cn-shanghai-2]
+clusters: [openapi-cluster, c4d64fa0-0ee2-409a-b003-xxxxxx]
 node_roles: [Worker]
 instance_status: [normal]
 hostnames:
@@ -152,16 +174,10 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ksyun-kce
 cache_timeout: 600
-
----
-# Credentials from a vault or lookup (the credential options are templated)
-plugin: ksyun.cloud.kce
-access_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_AK') }}"
-secret_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_SK') }}"
-region: cn-beijing-6
-hostvars: full
 """
 
+import datetime
+import difflib
 import gc
 import re
 
@@ -187,6 +203,19 @@ CACHE_FORMAT = 1
 
 def role_group(role):
     return "kce_" + role.lower()
+
+
+def created(cluster):
+    """How a cluster sorts among those of the same group name: by CreateTime (the oldest keeps the
+    group), a cluster without a readable one last; then by id, so the choice never depends on the API's order."""
+    text = str(cluster.get("CreateTime") or "")
+    try:
+        when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return (0, when.timestamp(), str(cluster.get("ClusterId")))
+    except ValueError:
+        return (1, 0, str(cluster.get("ClusterId")))
 
 
 def node_address(node):
@@ -293,7 +322,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        self._unknown_options(path, self._read_config_data(path))
         settings = self._settings()
         # The answers and the hosts built from them are millions of long-lived objects: the cyclic
         # garbage collector would walk them again and again while they are made (a third of the time
@@ -308,6 +337,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 gc.enable()
 
     # ---------------------------------------------------------------------------------- options
+
+    def _unknown_options(self, path, config):
+        """Warn about each key of the file that is no option (Ansible ignores it without a word)."""
+        known = sorted(self._options)
+        for key in config:
+            if key in self._options:
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1)
+            self.display.warning("%s: %s: unknown option %r ignored%s" % (
+                NAME, path, key, "; did you mean %r?" % close[0] if close else
+                " (ansible-doc -t inventory %s lists the options)" % NAME))
 
     def _templated(self, name):
         value = self.get_option(name)
@@ -332,9 +372,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if problem is not None:
             raise AnsibleParserError("%s: %s" % (NAME, problem))
         prefix = self.get_option("hostvar_prefix") or ""
-        if not PREFIX_RE.match(prefix):
-            raise AnsibleParserError("%s: hostvar_prefix must be empty or a letter or _ followed by letters, digits "
-                                     "and _, got %r" % (NAME, prefix))
+        cluster_prefix = self.get_option("cluster_group_prefix") or ""
+        for option, value in (("hostvar_prefix", prefix), ("cluster_group_prefix", cluster_prefix)):
+            if not PREFIX_RE.match(value):
+                raise AnsibleParserError("%s: %s must be empty or a letter or _ followed by letters, digits "
+                                         "and _, got %r" % (NAME, option, value))
         concurrency = self.get_option("max_concurrency")
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise AnsibleParserError("%s: max_concurrency must be between 1 and %d, got %d"
@@ -348,7 +390,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except ValueError as exc:
             raise AnsibleParserError("%s: %s" % (NAME, exc))
         return dict(
-            params=params, regions=list(dict.fromkeys(regions)), prefix=prefix, hostnames=hostnames,
+            params=params, regions=list(dict.fromkeys(regions)), prefix=prefix, cluster_prefix=cluster_prefix,
+            hostnames=hostnames,
             clusters=[str(c) for c in self.get_option("clusters") or []],
             node_roles=list(self.get_option("node_roles") or []),
             instance_status=set(str(s).lower() for s in self.get_option("instance_status") or []),
@@ -426,8 +469,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # ------------------------------------------------------------------------------ inventory
 
     def _populate(self, data, settings):
-        prefix = settings["prefix"]
-        statuses = settings["instance_status"]
         templates = settings["compose"] or settings["groups"] or settings["keyed_groups"]
         template_vars = templates or any(h not in KEYWORDS for h in settings["hostnames"])
         full = settings["hostvars"] == "full"
@@ -435,21 +476,78 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             compile_once(self.templar)
         self._taken = {}
         self._renamed = []
-        groups = set()
+        # group name -> (what made it first: a cluster, role, zone, region or groups/keyed_groups, the name);
+        # a name made by a second source is reported, never merged silently
+        self._made = {}
+        self._merged = {}
         snake = Snake()
+        add_group = self.inventory.add_group
+        cluster_groups = self._cluster_groups(data, settings["cluster_prefix"])
 
-        def group(name):
-            name = self._sanitize_group_name(name)
-            if name not in groups:
-                groups.add(self.inventory.add_group(name))
-            return name
+        safe = {}
 
+        def group(name, source):
+            if name not in safe:
+                safe[name] = self._sanitize_group_name(name)
+            name = safe[name]
+            made = self._made.get(name)
+            if made is None:
+                made = self._made[name] = (source, add_group(name))
+            elif made[0] != source:
+                sources = self._merged.setdefault(name, [made[0]])
+                if source not in sources:
+                    sources.append(source)
+            return made[1]
+
+        def constructed(name):
+            # compose's groups and keyed_groups add their groups through inventory.add_group
+            return group(name, "groups/keyed_groups")
+
+        self.inventory.add_group = constructed
+        try:
+            self._add_hosts(data, settings, group, cluster_groups, snake, templates, template_vars, full)
+        finally:
+            del self.inventory.add_group
+        if self._merged:
+            self.display.warning("%s: group names made by more than one source, their hosts merged: %s" % (
+                NAME, "; ".join("%s (%s)" % (name, ", ".join(sources)) for name, sources in self._merged.items())))
+        if self._renamed:
+            self.display.v("%s: %d nodes were named by a later hostnames entry, their first one being another "
+                           "node's name: %s" % (NAME, len(self._renamed), ", ".join(self._renamed)))
+
+    def _cluster_groups(self, data, prefix):
+        """{cluster id: group name}: the prefix and the cluster's name; of clusters whose names make the same
+        group the oldest keeps it and each other one gets its id appended (and a warning names them)."""
+        wanted = {}
+        for entry in data.get("regions") or []:
+            for cluster in entry.get("clusters") or []:
+                name = self._sanitize_group_name(prefix + str(cluster.get("ClusterName") or cluster.get("ClusterId")))
+                wanted.setdefault(name, []).append((entry["region"], cluster))
+        out, shared = {}, []
+        for name, clusters in wanted.items():
+            clusters.sort(key=lambda rc: created(rc[1]))
+            out[clusters[0][1].get("ClusterId")] = name
+            for region, cluster in clusters[1:]:
+                out[cluster.get("ClusterId")] = self._sanitize_group_name("%s_%s" % (name, cluster.get("ClusterId")))
+            if len(clusters) > 1:
+                shared.append("%s: %s" % (name, ", ".join(
+                    "%s (%s in %s) -> %s" % (c.get("ClusterName"), c.get("ClusterId"), r, out[c.get("ClusterId")])
+                    for r, c in clusters)))
+        if shared:
+            self.display.warning("%s: clusters whose names make the same group; the oldest keeps it, the others "
+                                 "get their cluster id: %s" % (NAME, "; ".join(shared)))
+        return out
+
+    def _add_hosts(self, data, settings, group, cluster_groups, snake, templates, template_vars, full):
+        prefix = settings["prefix"]
+        statuses = settings["instance_status"]
         for entry in data.get("regions") or []:
             region = entry["region"]
-            region_group = group(region)
+            region_group = group(region, "region " + region)
             for cluster in entry.get("clusters") or []:
-                cluster_group = group(cluster.get("ClusterName") or cluster.get("ClusterId"))
-                for node in (entry.get("nodes") or {}).get(cluster.get("ClusterId")) or []:
+                ident = cluster.get("ClusterId")
+                cluster_group = group(cluster_groups[ident], "cluster %s (%s)" % (cluster.get("ClusterName"), ident))
+                for node in (entry.get("nodes") or {}).get(ident) or []:
                     if statuses and str(node.get("InstanceStatus")).lower() not in statuses:
                         continue
                     lean = lean_vars(prefix, region, cluster, node)
@@ -460,17 +558,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     host = self._hostname(settings, node, region, lean, variables)
                     self.inventory.add_host(host, group=cluster_group)
                     self.inventory.add_child(region_group, host)
-                    if node.get("InstanceRole"):
-                        self.inventory.add_child(group(role_group(node["InstanceRole"])), host)
-                    if lean[prefix + "availability_zone"]:
-                        self.inventory.add_child(group(lean[prefix + "availability_zone"]), host)
+                    role = node.get("InstanceRole")
+                    if role:
+                        self.inventory.add_child(group(role_group(role), "node role " + role), host)
+                    zone = lean[prefix + "availability_zone"]
+                    if zone:
+                        self.inventory.add_child(group(zone, "availability zone " + zone), host)
                     for name, value in (variables if full else lean).items():
                         self.inventory.set_variable(host, name, value)
                     if templates:
                         self._construct(settings, host, variables)
-        if self._renamed:
-            self.display.v("%s: %d nodes were named by a later hostnames entry, their first one being another "
-                           "node's name: %s" % (NAME, len(self._renamed), ", ".join(self._renamed)))
 
     @staticmethod
     def _address(source, node):

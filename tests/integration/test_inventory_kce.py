@@ -5,7 +5,9 @@ Two regions (Beijing: 45 small clusters on three cluster pages and one of 103 no
 pages; Shanghai: three clusters), checked against the client's own page-after-page reading; the cache
 with the emulator stopped; strict_permissions both ways (a key the emulator does not know, a region
 it does not serve, a scheduled fault); a throttled emulator; the decline message; no warning on a
-normal run and the secret key in no output.
+normal run and the secret key in no output; an unknown option's warning. Against a fresh emulator of
+the default world through scripts/with-emulator: the README's inventory example prints exactly what
+the README shows, and the plugin's EXAMPLES (one YAML document) give the hosts and groups they name.
 """
 import json
 import os
@@ -145,7 +147,7 @@ def test_two_regions_every_node_once_with_the_minimum_of_calls_and_no_warning(em
     ids = [v["ksyun_instance_id"] for v in hostvars.values()]
     assert len(ids) == len(set(ids)) == BJ_NODES + SH_NODES
     assert sorted(ids) == sorted(oracle(emu, BJ) + oracle(emu, SH))
-    assert len(groups["big"]["hosts"]) == 103 and len(groups["small_07"]["hosts"]) == 4
+    assert len(groups["kce_cluster_big"]["hosts"]) == 103 and len(groups["kce_cluster_small_07"]["hosts"]) == 4
     assert len(groups["cn_beijing_6"]["hosts"]) == BJ_NODES and len(groups["cn_shanghai_2"]["hosts"]) == SH_NODES
     assert len(groups["kce_master_etcd"]["hosts"]) == 3 * 49
     assert len(groups["kce_worker"]["hosts"]) == BJ_NODES + SH_NODES - 3 * 49
@@ -160,7 +162,7 @@ def test_graph_and_debug_line_at_vvv(emu, tmp_path):
     assert "ksyun.cloud.kce: 3 API calls (DescribeCluster 1, DescribeClusterInstance 2), 2 round trips on the " \
            "critical path, 0 retries" in run.stdout
     graph = run.stdout[run.stdout.index("@all:"):]
-    assert "|--@sh_0:" in graph and "|--@sh_1:" in graph and "@sh_2" not in graph
+    assert "|--@kce_cluster_sh_0:" in graph and "|--@kce_cluster_sh_1:" in graph and "@kce_cluster_sh_2" not in graph
     assert "|--@kce_worker:" in graph and "|--@cn_shanghai_2b:" in graph
 
 
@@ -175,7 +177,7 @@ def test_a_throttled_emulator_loses_and_repeats_no_node(emu, tmp_path):
     hostvars, groups = listing(run)
     ids = [v["ksyun_instance_id"] for v in hostvars.values()]
     assert len(ids) == len(set(ids)) == BJ_NODES + SH_NODES
-    assert len(groups["big"]["hosts"]) == 103
+    assert len(groups["kce_cluster_big"]["hosts"]) == 103
 
 
 # ------------------------------------------------------------------------ strict_permissions
@@ -210,7 +212,7 @@ def test_not_strict_leaves_out_a_region_and_a_cluster_only(emu, tmp_path):
     assert "in region cn-shanghai-2: DescribeClusterInstance failed: ServiceUnavailable" in run.stderr
     hostvars, groups = listing(run)
     assert len(hostvars) == 10                                    # two of the three Shanghai clusters
-    assert len([g for g in ("sh_0", "sh_1", "sh_2") if g in groups]) == 2
+    assert len([g for g in ("kce_cluster_sh_0", "kce_cluster_sh_1", "kce_cluster_sh_2") if g in groups]) == 2
 
 
 def test_strict_fails_on_a_scheduled_fault_naming_the_cluster(emu, tmp_path):
@@ -246,7 +248,7 @@ def test_cache_hit_with_the_emulator_stopped_keeps_the_cache_age(tmp_path):
     assert warnings(again) == []
     hostvars, groups = listing(again)
     assert hostvars == listing(first)[0] and len(hostvars) == 8
-    assert len(groups["role_Worker"]["hosts"]) == 2 and len(groups["cached_1"]["hosts"]) == 4
+    assert len(groups["role_Worker"]["hosts"]) == 2 and len(groups["kce_cluster_cached_1"]["hosts"]) == 4
     assert os.stat(os.path.join(cache, files[0])).st_mtime_ns == stamp
     # --flush-cache reads the API: it is gone now
     flushed = inventory(work, config, "--list", "--flush-cache", url=emu.url, check=False,
@@ -261,3 +263,72 @@ def test_a_file_not_named_kce_yml_is_declined_saying_why_at_vvv(emu, tmp_path):
     path = os.path.join(str(tmp_path), "inventory.yml")
     assert "ksyun.cloud.kce: skipping %s: the inventory file name must end in kce.yml or kce.yaml" % path in run.stdout
     assert emu.requests() == []
+
+
+# --------------------------------------------------------------- what the documents print
+
+REPO = os.path.dirname(TESTS)
+
+
+def with_emulator(work, command, home=None):
+    """`scripts/with-emulator <command>` in `work` against a fresh emulator (its default world), as a user
+    with the venv on PATH and the checkout on ANSIBLE_COLLECTIONS_PATH runs it."""
+    environ = dict((k, v) for k, v in os.environ.items() if not k.startswith(("KSYUN_", "ANSIBLE_")))
+    environ.update(PATH=os.path.dirname(sys.executable) + os.pathsep + environ.get("PATH", ""),
+                   ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"),
+                   ANSIBLE_NOCOLOR="1", HOME=home or environ.get("HOME", work))
+    run = subprocess.run([os.path.join(REPO, "scripts", "with-emulator")] + command, cwd=work, env=environ,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-5000:]
+    assert "WARNING" not in run.stderr, run.stderr
+    return run
+
+
+def readme_inventory_example():
+    """The README's inventory file and the command and output it prints for it."""
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("## The inventory plugin `ksyun.cloud.kce`"):]
+    config = re.search(r"```yaml\n(# prod\.kce\.yml.*?)```\n", section, re.S).group(1)
+    command, output = re.search(r"```\n\$ (scripts/with-emulator ansible-inventory [^\n]*)\n(.*?)```\n", section,
+                                re.S).groups()
+    return config, command, output
+
+
+def test_the_readme_inventory_example_prints_what_the_readme_shows(tmp_path):
+    config, command, output = readme_inventory_example()
+    (tmp_path / "prod.kce.yml").write_text(config)
+    args = command.split()
+    assert args[:2] == ["scripts/with-emulator", "ansible-inventory"] and "prod.kce.yml" in args
+    run = with_emulator(str(tmp_path), args[1:])
+    assert run.stdout == output
+    assert "@kce_cluster_openapi_cluster:" in output           # the example shows the cluster groups
+
+
+def test_the_plugins_examples_are_one_document_that_runs_against_the_emulator(tmp_path):
+    from ansible_collections.ksyun.cloud.plugins.inventory import kce as plugin
+    import yaml
+    documents = list(yaml.safe_load_all(plugin.EXAMPLES))
+    assert len(documents) == 1 and documents[0]["plugin"] == "ksyun.cloud.kce"   # ansible-core 2.16's yamllint
+    (tmp_path / "workers.kce.yml").write_text(plugin.EXAMPLES)
+    home = tmp_path / "home"
+    home.mkdir()
+    run = with_emulator(str(tmp_path), ["ansible-inventory", "-i", "workers.kce.yml", "--list"], home=str(home))
+    hostvars, groups = listing(run)
+    canal = ["k8s-1.12.3-k8s-canal-worker-%d" % i for i in (1, 2, 3)]
+    openapi = ["openapi-cluster-openapi-worker-%d" % i for i in (1, 2, 3)]
+    assert sorted(hostvars) == sorted(canal + openapi)
+    # the groups its comment names, each with the hosts it says
+    assert sorted(groups["kce_cluster_k8s_1_12_3"]["hosts"]) == canal
+    assert sorted(groups["kce_cluster_openapi_cluster"]["hosts"]) == openapi
+    for name in ("kce_worker", "cn_beijing_6b", "cn_beijing_6", "type_I3_4B"):
+        assert sorted(groups[name]["hosts"]) == sorted(canal + openapi), name
+    assert all(v["ansible_user"] == "root" and v["ksyun_instance_status"] == "normal" for v in hostvars.values())
+    assert len(os.listdir(str(home / ".cache" / "ksyun-kce"))) == 1           # its cache
+
+
+def test_an_unknown_option_is_a_warning_naming_the_closest_option(emu, tmp_path):
+    run = inventory(str(tmp_path), "regions: [%s]\nclusters: [sh-0]\nhostname: [instance_id]\n" % SH, "--list",
+                    url=emu.url)
+    assert "unknown option 'hostname' ignored; did you mean 'hostnames'?" in " ".join(run.stderr.split())
+    assert len(listing(run)[0]) == 5

@@ -59,15 +59,20 @@ def world():
         yield emu
 
 
-@pytest.fixture
-def emu(world, monkeypatch):
+def point_at(emulator, monkeypatch):
+    """The KSYUN_* variables of `emulator` (region Beijing), and no other."""
     for name in list(os.environ):
         if name.startswith("KSYUN_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("KSYUN_ACCESS_KEY", world.access_key)
-    monkeypatch.setenv("KSYUN_SECRET_KEY", world.secret_key)
+    monkeypatch.setenv("KSYUN_ACCESS_KEY", emulator.access_key)
+    monkeypatch.setenv("KSYUN_SECRET_KEY", emulator.secret_key)
     monkeypatch.setenv("KSYUN_REGION", BJ)
-    monkeypatch.setenv("KSYUN_ENDPOINT_URL", world.url)
+    monkeypatch.setenv("KSYUN_ENDPOINT_URL", emulator.url)
+
+
+@pytest.fixture
+def emu(world, monkeypatch):
+    point_at(world, monkeypatch)
     world.clear_faults()
     world.clear_requests()
     yield world
@@ -143,13 +148,13 @@ def test_a_missing_file_is_declined(tmp_path):
 def test_default_run_every_node_with_lean_vars_and_the_default_groups(emu, tmp_path):
     run = parse(tmp_path)
     assert len(run.hosts) == 15                              # the default regions: the configured one
-    assert run.group("alpha") and len(run.group("alpha")) == 6
-    assert len(run.group("beta_prod")) == 5 and len(run.group("gamma")) == 4
+    assert run.group("kce_cluster_alpha") and len(run.group("kce_cluster_alpha")) == 6
+    assert len(run.group("kce_cluster_beta_prod")) == 5 and len(run.group("kce_cluster_gamma")) == 4
     assert len(run.group("kce_master_etcd")) == 9 and len(run.group("kce_worker")) == 6
     assert len(run.group("cn_beijing_6")) == 15
     assert (len(run.group("cn_beijing_6b")), len(run.group("cn_beijing_6a")), len(run.group("cn_beijing_6c"))) \
         == (6, 5, 4)
-    host = run.group("alpha")[0]
+    host = run.group("kce_cluster_alpha")[0]
     values = names_of(run, host)
     assert sorted(values) == sorted(["ansible_host"] + ["ksyun_" + k for k in LEAN])
     assert values["ansible_host"] == values["ksyun_private_ip_address"]
@@ -162,7 +167,7 @@ def test_default_run_every_node_with_lean_vars_and_the_default_groups(emu, tmp_p
 
 def test_hostvars_full_adds_every_node_field_in_snake_case(emu, tmp_path):
     run = parse(tmp_path, "hostvars: full\nclusters: [gamma]\n")
-    host = run.group("gamma")[0]
+    host = run.group("kce_cluster_gamma")[0]
     values = names_of(run, host)
     assert set("ksyun_" + k for k in LEAN) < set(values)
     assert values["ksyun_image_id"] and values["ksyun_vpc_id"] and values["ksyun_subnet_id"]
@@ -175,7 +180,7 @@ def test_hostvars_full_adds_every_node_field_in_snake_case(emu, tmp_path):
 @pytest.mark.parametrize("prefix, key", [("kce_", "kce_instance_id"), ("", "instance_id"), ("_x9", "_x9instance_id")])
 def test_hostvar_prefix(emu, tmp_path, prefix, key):
     run = parse(tmp_path, "hostvar_prefix: '%s'\nclusters: [gamma]\n" % prefix)
-    values = names_of(run, run.group("gamma")[0])
+    values = names_of(run, run.group("kce_cluster_gamma")[0])
     assert key in values and "ksyun_instance_id" not in values
     assert len(values) == len(LEAN) + 1
 
@@ -183,7 +188,7 @@ def test_hostvar_prefix(emu, tmp_path, prefix, key):
 @pytest.mark.parametrize("source, expected", [("instance_name", "ksyun_instance_name"), ("none", None)])
 def test_ansible_host_source(emu, tmp_path, source, expected):
     run = parse(tmp_path, "ansible_host_source: %s\nclusters: [gamma]\n" % source)
-    values = names_of(run, run.group("gamma")[0])
+    values = names_of(run, run.group("kce_cluster_gamma")[0])
     assert values.get("ansible_host") == (values[expected] if expected else None)
 
 
@@ -191,12 +196,12 @@ def test_ansible_host_source(emu, tmp_path, source, expected):
 
 def test_hostnames_default_prefers_the_instance_name_then_the_private_ip(emu, tmp_path):
     run = parse(tmp_path)
-    assert run.group("alpha") == sorted(["dup-master-1", "dup-master-2", "dup-master-3",
-                                         "dup-worker-1", "dup-worker-2", "dup-worker-3"])
+    assert run.group("kce_cluster_alpha") == sorted(["dup-master-1", "dup-master-2", "dup-master-3",
+                                                     "dup-worker-1", "dup-worker-2", "dup-worker-3"])
     # beta's nodes have the same names as alpha's: they are named by their private IP, none is lost
-    beta = run.group("beta_prod")
+    beta = run.group("kce_cluster_beta_prod")
     assert all(run.vars(h)["ksyun_private_ip_address"] == h for h in beta)
-    assert len(set(run.group("alpha")) | set(beta)) == 11
+    assert len(set(run.group("kce_cluster_alpha")) | set(beta)) == 11
     said = run.display.said("v")
     assert len(said) == 1 and said[0].startswith(
         "ksyun.cloud.kce: 5 nodes were named by a later hostnames entry, their first one being another node's name: ")
@@ -250,11 +255,11 @@ def test_compose_groups_and_keyed_groups(emu, tmp_path):
             prefix: subnet
             parent_group: subnets
         """)
-    host = run.group("gamma")[0]
+    host = run.group("kce_cluster_gamma")[0]
     assert run.vars(host)["ansible_user"] == "root" and run.vars(host)["node_cores"] == 2
     assert run.group("workers") == run.group("kce_worker")
     assert len(run.group("big")) == 11                       # I3.4B has 4 cores, gamma's N3.2B 2
-    assert run.group("type_N3_2B") == run.group("gamma")
+    assert run.group("type_N3_2B") == run.group("kce_cluster_gamma")
     assert len(run.group("type_I3_4B")) == 11
     assert sorted(g.name for g in run.inventory.groups["subnets"].child_groups) == \
         ["subnet_0d1e", "subnet_7e23", "subnet_f2ac"]
@@ -264,7 +269,7 @@ def test_compose_groups_and_keyed_groups(emu, tmp_path):
 @pytest.mark.parametrize("leading, group", [(True, "_N3_2B"), (False, "N3_2B")])
 def test_keyed_groups_without_prefix_honour_leading_separator(emu, tmp_path, leading, group):
     run = parse(tmp_path, "clusters: [gamma]\nleading_separator: %s\nkeyed_groups:\n  - key: ksyun_instance_type\n" % leading)
-    assert run.group(group) == run.group("gamma")
+    assert run.group(group) == run.group("kce_cluster_gamma")
 
 
 def test_templates_are_compiled_once_not_per_host(emu, tmp_path, monkeypatch):
@@ -283,11 +288,145 @@ def test_templates_are_compiled_once_not_per_host(emu, tmp_path, monkeypatch):
     assert sorted(compiled) == ["ksyun_instance_name ~ '!'", "ksyun_instance_role"]
 
 
+# ------------------------------------------------------------------------ group names and sources
+
+@pytest.fixture(scope="module")
+def tricky():
+    """Clusters named like other groups. Beijing: kce-worker, cn-shanghai-2 (a region's name), twin (the
+    older twin), prod-a and, a minute later, prod_a; Shanghai: edge and, a minute after Beijing's, twin."""
+    with kce_world.emulator((BJ, SH)) as emu:
+        bj, sh = kce_world.client(emu, BJ), kce_world.client(emu, SH)
+        ids = {}
+        for name in ("kce-worker", "cn-shanghai-2", "twin", "prod-a"):
+            ids[name] = kce_world.create_clusters(bj, 1, 4, name=name)[0]
+        ids["edge"] = kce_world.create_clusters(sh, 1, 4, name="edge")[0]
+        emu.advance(60)
+        ids["prod_a"] = kce_world.create_clusters(bj, 1, 4, name="prod_a")[0]
+        ids["sh twin"] = kce_world.create_clusters(sh, 1, 4, name="twin")[0]
+        emu.ids = ids
+        yield emu
+
+
+@pytest.fixture
+def odd(tricky, monkeypatch):
+    point_at(tricky, monkeypatch)
+    return tricky
+
+
+def cluster_of(run, host):
+    return run.vars(host)["ksyun_cluster_name"]
+
+
+def test_cluster_groups_never_are_role_or_region_groups(odd, tmp_path):
+    run = parse(tmp_path, "regions: [%s, %s]\nclusters: [kce-worker, cn-shanghai-2, edge]\n" % (BJ, SH))
+    # hosts: kce_worker runs on workers only, never on the masters of a cluster named kce-worker
+    assert len(run.group("kce_worker")) == 3
+    assert all(run.vars(h)["ksyun_instance_role"] == "Worker" for h in run.group("kce_worker"))
+    assert len(run.group("kce_cluster_kce_worker")) == 4
+    assert set(cluster_of(run, h) for h in run.group("kce_cluster_kce_worker")) == {"kce-worker"}
+    # the Shanghai region's group holds Shanghai's nodes only, not those of a Beijing cluster named cn-shanghai-2
+    assert len(run.group("cn_shanghai_2")) == 4
+    assert all(run.vars(h)["ksyun_region"] == SH for h in run.group("cn_shanghai_2"))
+    assert all(run.vars(h)["ksyun_region"] == BJ for h in run.group("kce_cluster_cn_shanghai_2"))
+    assert len(run.group("kce_cluster_cn_shanghai_2")) == 4
+    assert run.display.said("warning") == []
+    assert "add_group" not in vars(run.inventory)            # the inventory is left as it was given
+
+
+def test_cluster_group_prefix_is_configurable(odd, tmp_path):
+    run = parse(tmp_path, "clusters: [edge]\nregions: [%s]\ncluster_group_prefix: k8s_\n" % SH)
+    assert len(run.group("k8s_edge")) == 4 and "kce_cluster_edge" not in run.inventory.groups
+
+
+def test_an_empty_prefix_warns_about_each_group_made_by_two_sources(odd, tmp_path):
+    run = parse(tmp_path, "regions: [%s, %s]\nclusters: [kce-worker, cn-shanghai-2, edge]\ncluster_group_prefix: ''\n"
+                % (BJ, SH))
+    assert len(run.group("kce_worker")) == 4 + 2              # the cluster kce-worker and the other Workers: merged
+    warnings = run.display.said("warning")
+    assert warnings == ["ksyun.cloud.kce: group names made by more than one source, their hosts merged: "
+                        "kce_worker (cluster kce-worker (%s), node role Worker); "
+                        "cn_shanghai_2 (cluster cn-shanghai-2 (%s), region cn-shanghai-2)"
+                        % (odd.ids["kce-worker"], odd.ids["cn-shanghai-2"])]
+
+
+def test_groups_and_keyed_groups_named_like_the_plugins_groups_are_warned_about(odd, tmp_path):
+    run = parse(tmp_path, """\
+        regions: [%s]
+        clusters: [edge]
+        groups:
+          kce_worker: ksyun_instance_role == 'Master_Etcd'
+          masters: ksyun_instance_role == 'Master_Etcd'
+        keyed_groups:
+          - key: ksyun_cluster_name
+            prefix: kce_cluster
+        """ % SH)
+    assert len(run.group("kce_worker")) == 4 and len(run.group("masters")) == 3
+    warnings = run.display.said("warning")
+    assert warnings == ["ksyun.cloud.kce: group names made by more than one source, their hosts merged: "
+                        "kce_cluster_edge (cluster edge (%s), groups/keyed_groups); "
+                        "kce_worker (groups/keyed_groups, node role Worker)" % odd.ids["edge"]]
+
+
+def test_same_named_clusters_get_a_group_each_the_oldest_keeping_the_name(odd, tmp_path):
+    # Shanghai is read first, but Beijing's twin is the older one: it keeps kce_cluster_twin
+    run = parse(tmp_path, "regions: [%s, %s]\nclusters: [twin]\n" % (SH, BJ))
+    older, newer = odd.ids["twin"], odd.ids["sh twin"]
+    newer_group = "kce_cluster_twin_" + newer.replace("-", "_")
+    assert all(run.vars(h)["ksyun_cluster_id"] == older for h in run.group("kce_cluster_twin"))
+    assert all(run.vars(h)["ksyun_cluster_id"] == newer for h in run.group(newer_group))
+    assert len(run.group("kce_cluster_twin")) == len(run.group(newer_group)) == 4
+    assert run.display.said("warning") == [
+        "ksyun.cloud.kce: clusters whose names make the same group; the oldest keeps it, the others get their "
+        "cluster id: kce_cluster_twin: twin (%s in %s) -> kce_cluster_twin, twin (%s in %s) -> %s"
+        % (older, BJ, newer, SH, newer_group)]
+
+
+def test_names_that_sanitise_alike_are_told_apart_too(odd, tmp_path):
+    run = parse(tmp_path, "regions: [%s]\nclusters: [prod_a, prod-a]\n" % BJ)
+    assert set(cluster_of(run, h) for h in run.group("kce_cluster_prod_a")) == {"prod-a"}
+    assert set(cluster_of(run, h) for h in run.group("kce_cluster_prod_a_" + odd.ids["prod_a"].replace("-", "_"))) \
+        == {"prod_a"}
+    said = run.display.said("warning")
+    assert len(said) == 1 and "kce_cluster_prod_a: prod-a (%s in %s)" % (odd.ids["prod-a"], BJ) in said[0]
+
+
+def test_clusters_sort_by_creation_time_whatever_its_zone_then_by_id():
+    created = kce_inventory.created
+    clusters = [{"ClusterId": "b", "CreateTime": "2019-09-10T03:00:00Z"},
+                {"ClusterId": "d"},
+                {"ClusterId": "a", "CreateTime": "2019-09-10T10:56:13+08:00"},     # 02:56:13 UTC: the oldest
+                {"ClusterId": "c", "CreateTime": "not a time"},
+                {"ClusterId": "e", "CreateTime": "2019-09-10T03:00:00"}]            # no zone: UTC
+    assert [c["ClusterId"] for c in sorted(clusters, key=created)] == ["a", "b", "e", "c", "d"]
+
+
+# ---------------------------------------------------------------------------- unknown options
+
+@pytest.mark.parametrize("config, said", [
+    ("regoins: [%s]\n" % SH, "unknown option 'regoins' ignored; did you mean 'regions'?"),
+    ("hostname: [instance_id]\n", "unknown option 'hostname' ignored; did you mean 'hostnames'?"),
+    ("keyed_group: []\n", "unknown option 'keyed_group' ignored; did you mean 'keyed_groups'?"),
+    ("cluster_prefix: x_\n", "unknown option 'cluster_prefix' ignored; did you mean 'cluster_group_prefix'?"),
+    ("zzzz: 1\n", "unknown option 'zzzz' ignored (ansible-doc -t inventory ksyun.cloud.kce lists the options)"),
+])
+def test_an_unknown_option_is_warned_about_with_the_closest_name(emu, tmp_path, config, said):
+    run = parse(tmp_path, config + "clusters: [gamma]\n")
+    assert run.display.said("warning") == ["ksyun.cloud.kce: %s: %s" % (tmp_path / "test.kce.yml", said)]
+    assert len(run.hosts) == 4                               # ignored, as Ansible does: the run goes on
+
+
+def test_an_unknown_options_warning_names_the_key_never_its_value(emu, tmp_path):
+    run = parse(tmp_path, "secret_kye: Not-To-Be-Shown-42\nclusters: [gamma]\n")
+    said = run.display.said("warning")
+    assert len(said) == 1 and said[0].endswith("unknown option 'secret_kye' ignored; did you mean 'secret_key'?")
+    assert "Not-To-Be-Shown-42" not in repr(run.display.messages)
+
+
 # -------------------------------------------------------------------------------------- filters
 
 def test_clusters_by_name_or_id(emu, tmp_path):
     run = parse(tmp_path, "clusters: [gamma, %s]\n" % emu.ids["alpha"])
-    assert len(run.hosts) == 10 and "beta_prod" not in run.inventory.groups
+    assert len(run.hosts) == 10 and "kce_cluster_beta_prod" not in run.inventory.groups
     calls = [r for r in emu.requests if r["action"] == "DescribeClusterInstance"]
     assert len(calls) == 2                                   # only the selected clusters are read
 
@@ -303,8 +442,8 @@ def test_node_roles_and_instance_status(emu, tmp_path):
 def test_two_regions_in_the_order_given(emu, tmp_path):
     run = parse(tmp_path, "regions: [%s, %s]\n" % (SH, BJ))
     assert len(run.hosts) == 19
-    assert len(run.group("cn_shanghai_2")) == 4 and len(run.group("sh_one")) == 4
-    assert all(run.vars(h)["ksyun_region"] == SH for h in run.group("sh_one"))
+    assert len(run.group("cn_shanghai_2")) == 4 and len(run.group("kce_cluster_sh_one")) == 4
+    assert all(run.vars(h)["ksyun_region"] == SH for h in run.group("kce_cluster_sh_one"))
     assert len(run.group("cn_shanghai_2b")) == 4
 
 
@@ -323,6 +462,8 @@ def test_two_regions_in_the_order_given(emu, tmp_path):
     ("max_concurrency: 65\n", {}, "max_concurrency must be between 1 and 64, got 65"),
     ("hostvar_prefix: ks-\n", {}, "hostvar_prefix must be empty or a letter or _ followed by letters, digits and _, "
                                   "got 'ks-'"),
+    ("cluster_group_prefix: '1'\n", {}, "cluster_group_prefix must be empty or a letter or _ followed by "
+                                        "letters, digits and _, got '1'"),
     ("hostnames: []\n", {}, "hostnames must hold at least one entry (instance_name, private_ip, instance_id or a "
                             "Jinja expression)"),
     ("timeout: 0\n", {}, "timeout must be at least 1 second, got 0"),
