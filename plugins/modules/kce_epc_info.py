@@ -52,7 +52,7 @@ seealso:
 EXAMPLES = r"""
 - name: Bare-metal servers that can join a cluster
   ksyun.cloud.kce_epc_info:
-    cluster_id: 12d776f8-bb96-4556-9be6-0123456789ab
+    cluster_id: 12d776f8-bb96-4556-9be6-xxxxxxx
   register: epc
 
 - name: Their ids
