@@ -113,7 +113,7 @@ def install_and_read(requirements, cwd, home, target):
 
 def test_requirements_with_a_git_source(tmp_path):
     printed = git_requirements()
-    assert sorted(name for name, _ in printed) == ["README.md", "awx.md"]
+    assert sorted(entry[0] for entry in printed) == ["README.md", "awx.md"]
     repo = git_repository(tmp_path)
     for name, data in printed:
         for req in data["collections"]:

@@ -196,8 +196,8 @@ def test_every_module_example_runs_against_the_emulator():
         assert recap(out)["failed"] == 0
         assert warnings(out) == [], out[-30000:]
         ran = [(name, status) for name, status in statuses(out) if name != "Push the tags"]
-        assert [name for name, _ in ran] == [name for name, _ in expected], out[-30000:]
-        for (name, status), (_, changes) in zip(ran, expected):
+        assert [entry[0] for entry in ran] == [entry[0] for entry in expected], out[-30000:]
+        for (name, status), (_name, changes) in zip(ran, expected):
             assert status == ("changed" if changes else "ok"), "example task %r: %s\n%s" % (name, status, out[-30000:])
         # the kubeconfig examples wrote where they say
         assert os.path.isfile(os.path.join(work, "home", ".kube", "config"))
