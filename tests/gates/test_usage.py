@@ -164,14 +164,23 @@ def test_with_emulator_as_the_readme_prints_it(tmp_path):
                for ln in b.splitlines() if ln.startswith("scripts/with-emulator")]
     assert line == "scripts/with-emulator ansible-playbook my-playbook.yml"
     clone = copy_tree(str(tmp_path / "ksyun.cloud"))
+    env = user_env(str(tmp_path / "home"), PATH="/usr/bin:/bin")
+    # before `make venv`: a message saying what to do, before any emulator is started
+    proc = run(["bash", "-c", line], env, cwd=clone)
+    assert proc.returncode == 127 and "ansible-playbook not found; run 'make venv'" in proc.stderr, explain(proc)
     os.symlink(sys.prefix, os.path.join(clone, ".venv"))
     assert not os.path.exists(os.path.join(clone, ".collections"))
     with open(os.path.join(clone, "my-playbook.yml"), "w") as f:
         f.write(MY_PLAYBOOK)
-    env = user_env(str(tmp_path / "home"), PATH="/usr/bin:/bin")
     proc = run(["bash", "-c", line], env, cwd=clone)
     assert proc.returncode == 0, explain(proc)
     assert re.search(r"changed: \[localhost\]", proc.stdout), explain(proc)
     assert re.search(r'"msg": "\d+ clusters"', proc.stdout), explain(proc)
     # the collection that ran is the clone's (HOME is empty: no other copy to be found), linked by the script
     assert os.path.realpath(os.path.join(clone, ".collections", "ansible_collections", "ksyun", "cloud")) == os.path.realpath(clone)
+    # from a directory of one's own, the script called by its path
+    mine = tmp_path / "my-project"
+    mine.mkdir()
+    (mine / "my-playbook.yml").write_text(MY_PLAYBOOK)
+    proc = run([os.path.join(clone, "scripts", "with-emulator"), "ansible-playbook", "my-playbook.yml"], env, cwd=str(mine))
+    assert proc.returncode == 0 and re.search(r'"msg": "\d+ clusters"', proc.stdout), explain(proc)
