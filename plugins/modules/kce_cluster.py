@@ -187,6 +187,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: A cluster of three Master_Etcd and two Worker virtual machines
   ksyun.cloud.kce_cluster:
     name: production

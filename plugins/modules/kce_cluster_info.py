@@ -42,6 +42,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Set the credentials once for every ksyun.cloud module
   module_defaults:
     group/ksyun.cloud.ksyun:

@@ -70,6 +70,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Instances that can be moved into a cluster
   ksyun.cloud.kce_existed_instance_info:
     cluster_id: b12d7079-1e59-4626-90eb-xxxxxx

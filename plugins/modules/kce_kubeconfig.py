@@ -65,6 +65,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: The kubeconfig of the public API server, for kubectl on this machine
   ksyun.cloud.kce_kubeconfig:
     cluster_name: production

@@ -138,6 +138,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Three workers in the group "web"
   ksyun.cloud.kce_node:
     cluster_name: production

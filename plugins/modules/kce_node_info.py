@@ -48,6 +48,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: List every node of a cluster
   ksyun.cloud.kce_node_info:
     cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx

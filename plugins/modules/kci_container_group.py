@@ -366,6 +366,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: An nginx container group
   ksyun.cloud.kci_container_group:
     name: web

@@ -87,6 +87,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: An image cache of two images, kept 30 days
   ksyun.cloud.kci_image_cache:
     name: web-images
