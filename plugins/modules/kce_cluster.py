@@ -187,12 +187,14 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: A cluster of three Master_Etcd and two Worker virtual machines
   ksyun.cloud.kce_cluster:
     name: production
     description: The production cluster
-    vpc_id: 31e21dca-c92e-4b06-a8ce-0123456789ab
-    reserve_subnet_id: 372bdbac-ea1d-4f99-9c30-0123456789ab
+    vpc_id: 31e21dca-c92e-4b06-a8ce-xxxxxx
+    reserve_subnet_id: 372bdbac-ea1d-4f99-9c30-xxxxxx
     pod_cidr: 10.80.0.0/16
     service_cidr: 10.254.0.0/16
     network_type: Flannel
@@ -202,25 +204,25 @@ EXAMPLES = r"""
       - role: Master_Etcd
         node_para:
           - {MaxCount: 3, MinCount: 3, InstanceType: I3.4B, ImageId: 5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7,
-             SubnetId: 7e23b980-11c2-4bb0-9388-0123456789ab, SecurityGroupId: d46c7672-7ca9-4f51-bbd9-0123456789ab,
+             SubnetId: 7e23b980-11c2-4bb0-9388-xxxxxx, SecurityGroupId: d46c7672-7ca9-4f51-bbd9-xxxxxx,
              DataDiskGb: 50, ChargeType: Daily, InstanceName: prod-master}
       - role: Worker
         node_para:
           - {MaxCount: 2, MinCount: 2, InstanceType: N3.2B, ImageId: 5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7,
-             SubnetId: 7e23b980-11c2-4bb0-9388-0123456789ab, SecurityGroupId: d46c7672-7ca9-4f51-bbd9-0123456789ab,
+             SubnetId: 7e23b980-11c2-4bb0-9388-xxxxxx, SecurityGroupId: d46c7672-7ca9-4f51-bbd9-xxxxxx,
              ChargeType: Daily, InstanceName: prod-worker}
     public_api_server: {LineId: 5fc2595f-1bfd-481b-bf64-2d08f116d800, BandWidth: 5, ChargeType: PostPaidByDay}
   register: prod
 
-- name: Rename a cluster and change its description
+- name: Change its description (a new name is set the same way, the cluster found by its id)
   ksyun.cloud.kce_cluster:
     cluster_id: "{{ prod.cluster.cluster_id }}"
-    name: production-1
-    description: Renamed
+    name: production
+    description: The production cluster, since spring
 
 - name: Delete a cluster and destroy its nodes' servers
   ksyun.cloud.kce_cluster:
-    name: production-1
+    name: production
     instance_delete_mode: Terminate
     state: absent
 """

@@ -42,6 +42,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Set the credentials once for every ksyun.cloud module
   module_defaults:
     group/ksyun.cloud.ksyun:
@@ -63,8 +65,8 @@ EXAMPLES = r"""
 - name: Get two clusters by id
   ksyun.cloud.kce_cluster_info:
     cluster_ids:
-      - b12d7079-1e59-4626-90eb-0123456789ab
-      - c4d64fa0-0ee2-409a-b003-0123456789ab
+      - b12d7079-1e59-4626-90eb-xxxxxx
+      - c4d64fa0-0ee2-409a-b003-xxxxxx
 
 - name: Clusters whose name contains "k8s"
   ksyun.cloud.kce_cluster_info:

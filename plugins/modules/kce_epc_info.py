@@ -50,9 +50,11 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Bare-metal servers that can join a cluster
   ksyun.cloud.kce_epc_info:
-    cluster_id: 12d776f8-bb96-4556-9be6-0123456789ab
+    cluster_id: 12d776f8-bb96-4556-9be6-xxxxxxx
   register: epc
 
 - name: Their ids

@@ -70,15 +70,17 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Instances that can be moved into a cluster
   ksyun.cloud.kce_existed_instance_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: b12d7079-1e59-4626-90eb-xxxxxx
     available: true
   register: candidates
 
 - name: Why the others cannot
   ksyun.cloud.kce_existed_instance_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: b12d7079-1e59-4626-90eb-xxxxxx
     available: false
   register: refused
 
@@ -91,7 +93,7 @@ EXAMPLES = r"""
     group/ksyun.cloud.ksyun:
       region: cn-beijing-6
   ksyun.cloud.kce_existed_instance_info:
-    subnet_id: [7e23b980-11c2-4bb0-9388-0123456789ab]
+    subnet_id: [7e23b980-11c2-4bb0-9388-xxxxxx]
     instance_state: [stopped]
 """
 

@@ -38,6 +38,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Every image usable for KCE nodes
   ksyun.cloud.kce_instance_image_info:
     region: cn-beijing-6

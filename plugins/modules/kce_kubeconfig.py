@@ -65,6 +65,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: The kubeconfig of the public API server, for kubectl on this machine
   ksyun.cloud.kce_kubeconfig:
     cluster_name: production
@@ -72,9 +74,9 @@ EXAMPLES = r"""
 
 - name: The VPC kubeconfig, for a machine in the cluster's VPC
   ksyun.cloud.kce_kubeconfig:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: b12d7079-1e59-4626-90eb-xxxxxx
     public: false
-    dest: /etc/kce/production.kubeconfig
+    dest: ~/.kube/production-vpc
     mode: '0640'
 
 - name: The kubeconfig as a value (a secret, so no_log)

@@ -138,6 +138,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: Three workers in the group "web"
   ksyun.cloud.kce_node:
     cluster_name: production
@@ -147,8 +149,8 @@ EXAMPLES = r"""
     node_para:
       InstanceType: N3.2B
       ImageId: 5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7
-      SubnetId: 7e23b980-11c2-4bb0-9388-0123456789ab
-      SecurityGroupId: d46c7672-7ca9-4f51-bbd9-0123456789ab
+      SubnetId: 7e23b980-11c2-4bb0-9388-xxxxxx
+      SecurityGroupId: d46c7672-7ca9-4f51-bbd9-xxxxxx
       DataDiskGb: 50
       ChargeType: Daily
 
@@ -161,18 +163,18 @@ EXAMPLES = r"""
 
 - name: Add two stopped KEC servers (their system disks are reinstalled)
   ksyun.cloud.kce_node:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: b12d7079-1e59-4626-90eb-xxxxxx
     source: existing
-    instance_ids: [ee355b5d-79e4-4505-b0a5-0123456789ab, 5a0c3e1d-2b4f-4a6e-9d8c-7b6a5f4e3d2c]
+    instance_ids: [ee355b5d-79e4-4505-b0a5-xxxxxx, 5a0c3e1d-2b4f-4a6e-9d8c-7b6a5f4e3d2c]
     image_id: 5bbc21d6-c48c-4c8a-b057-fcbb164bcbf7
     instance_password: "{{ node_password }}"
     reinstall_system: true
 
 - name: Move a bare-metal server into a bare-metal cluster
   ksyun.cloud.kce_node:
-    cluster_id: 12d776f8-bb96-4556-9be6-0123456789ab
+    cluster_id: 12d776f8-bb96-4556-9be6-xxxxxxx
     source: epc
-    instance_ids: [9c362d96-ad25-491d-8f7d-0123456789ab]
+    instance_ids: [9c362d96-ad25-491d-8f7d-xxxxxxx]
 
 - name: Remove the group "web" and destroy its servers
   ksyun.cloud.kce_node:

@@ -48,14 +48,16 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: List every node of a cluster
   ksyun.cloud.kce_node_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
   register: nodes
 
 - name: Private IP addresses of the worker nodes
   ksyun.cloud.kce_node_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
     roles: [Worker]
   register: workers
 
@@ -65,7 +67,7 @@ EXAMPLES = r"""
 
 - name: The node that has this address
   ksyun.cloud.kce_node_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
     search: 10.0.22.28
 
 - name: With the region taken from module_defaults
@@ -73,7 +75,7 @@ EXAMPLES = r"""
     group/ksyun.cloud.ksyun:
       region: cn-beijing-6
   ksyun.cloud.kce_node_info:
-    cluster_id: b12d7079-1e59-4626-90eb-0123456789ab
+    cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
     roles: [Master_Etcd, Master, Etcd]
 """
 

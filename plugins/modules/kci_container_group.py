@@ -366,11 +366,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: An nginx container group
   ksyun.cloud.kci_container_group:
     name: web
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_ids: [d46c7672-7ca9-4f51-bbd9-0123456789ab]
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_ids: [d46c7672-7ca9-4f51-bbd9-xxxxxx]
     cpu: 2
     memory: 4
     containers:
@@ -387,8 +389,8 @@ EXAMPLES = r"""
 - name: An application with a data disk, a secret and a private image
   ksyun.cloud.kci_container_group:
     name: api
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_ids: [d46c7672-7ca9-4f51-bbd9-0123456789ab]
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_ids: [d46c7672-7ca9-4f51-bbd9-xxxxxx]
     restart_policy: OnFailure
     image_registry_credentials:
       - server: hub.kce.ksyun.com
@@ -418,8 +420,8 @@ EXAMPLES = r"""
 - name: A new image - the group cannot be changed, so it is deleted and created again (keeping its IP)
   ksyun.cloud.kci_container_group:
     name: api
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_ids: [d46c7672-7ca9-4f51-bbd9-0123456789ab]
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_ids: [d46c7672-7ca9-4f51-bbd9-xxxxxx]
     retain_ip: true
     containers:
       - name: api

@@ -76,7 +76,7 @@ EXAMPLES = r"""
 - name: Every container group of the region
   ksyun.cloud.kci_container_group_info:
     region: cn-beijing-6
-  register: groups
+  register: all_groups
 
 - name: The failed ones, with the last 50 lines of each container's log
   ksyun.cloud.kci_container_group_info:

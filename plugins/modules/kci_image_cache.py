@@ -87,14 +87,16 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are those of the local emulator's default world (scripts/with-emulator in the collection's
+# repository), where these examples run as printed; against Kingsoft Cloud, use your own.
 - name: An image cache of two images, kept 30 days
   ksyun.cloud.kci_image_cache:
     name: web-images
     images:
       - hub.kce.ksyun.com/ksyun/nginx:latest
       - hub.kce.ksyun.com/ksyun/busybox:1.36
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_id: d46c7672-7ca9-4f51-bbd9-0123456789ab
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_id: d46c7672-7ca9-4f51-bbd9-xxxxxx
     size: 40
     retention_days: 30
   register: cache
@@ -103,8 +105,8 @@ EXAMPLES = r"""
   ksyun.cloud.kci_image_cache:
     name: app-images
     images: [hub.kce.ksyun.com/my-team/app:1.4.2]
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_id: d46c7672-7ca9-4f51-bbd9-0123456789ab
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_id: d46c7672-7ca9-4f51-bbd9-xxxxxx
     image_registry_credentials:
       - server: hub.kce.ksyun.com
         username: robot
@@ -114,8 +116,8 @@ EXAMPLES = r"""
   ksyun.cloud.kci_image_cache:
     name: web-images
     images: [hub.kce.ksyun.com/ksyun/nginx:1.25]
-    subnet_id: f2ac1919-0e34-4812-8290-0123456789ab
-    security_group_id: d46c7672-7ca9-4f51-bbd9-0123456789ab
+    subnet_id: f2ac1919-0e34-4812-8290-xxxxxx
+    security_group_id: d46c7672-7ca9-4f51-bbd9-xxxxxx
     recreate: true
 
 - name: Delete it (waiting until the API can)

@@ -62,16 +62,16 @@ seealso:
 EXAMPLES = r"""
 - name: A private namespace
   ksyun.cloud.kcr_namespace:
-    name: team-a
+    name: my-namespace
 
 - name: Make it public (each of its repositories becomes public)
   ksyun.cloud.kcr_namespace:
-    name: team-a
+    name: my-namespace
     public: true
 
 - name: Delete it with all its repositories and their tags
   ksyun.cloud.kcr_namespace:
-    name: team-a
+    name: my-namespace
     state: absent
     force: true
 """

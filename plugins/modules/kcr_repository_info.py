@@ -62,7 +62,7 @@ EXAMPLES = r"""
 
 - name: One repository by name
   ksyun.cloud.kcr_repository_info:
-    names: [my-namespace/my-repo]
+    names: [my-namespace/web]
   register: one
 
 - name: The whole public catalogue of Kingsoft Cloud, credentials from module_defaults

@@ -41,9 +41,9 @@ seealso:
 EXAMPLES = r"""
 - name: Every tag of a repository
   ksyun.cloud.kcr_tag_info:
-    repository: my-namespace/my-repo
+    repository: my-namespace/web
     region: cn-beijing-6
-  register: tags
+  register: web_tags
 
 - name: Every tag of every repository of the account
   ksyun.cloud.kcr_tag_info: {}
@@ -51,7 +51,7 @@ EXAMPLES = r"""
 
 - name: The digest behind "latest"
   ksyun.cloud.kcr_tag_info:
-    repository: my-namespace/my-repo
+    repository: my-namespace/web
     tags: [latest]
   register: latest
 
@@ -64,7 +64,7 @@ EXAMPLES = r"""
     group/ksyun.cloud.ksyun:
       region: cn-beijing-6
   ksyun.cloud.kcr_tag_info:
-    repository: my-namespace/my-repo
+    repository: my-namespace/web
     tags: ["1.9.1", "1.9.2"]
 """
 
