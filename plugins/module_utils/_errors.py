@@ -20,7 +20,8 @@ TRANSPORT_CODES = ("ConnectionError", "ConnectTimeout", "ReadTimeout", "SSLError
 #: message names them.
 CREDENTIAL_HINTS = (
     ("SignatureDoesNotMatch", "valid region",
-     "check the region: the option region or the environment variable KSYUN_REGION (this service does not know it)"),
+     "check the region: the option region (regions in an inventory file) or the environment variable "
+     "KSYUN_REGION (this service does not know it)"),
     ("SignatureDoesNotMatch", "correct service",
      "check the endpoint: the option endpoint_url or the environment variable KSYUN_ENDPOINT_URL "
      "(it sends this service's requests to another service)"),
@@ -34,8 +35,9 @@ CREDENTIAL_HINTS = (
      "endpoint_url or KSYUN_ENDPOINT_URL: a key of one endpoint is unknown to another)"),
 )
 #: a host name that does not resolve, when the region is part of it (the default endpoint, or {region})
-REGION_HOST_HINT = ("check the region: the option region or the environment variable KSYUN_REGION (the "
-                    "host name of an unknown region has no address), and endpoint_url or KSYUN_ENDPOINT_URL")
+REGION_HOST_HINT = ("check the region: the option region (regions in an inventory file) or the environment variable "
+                    "KSYUN_REGION (the host name of an unknown region has no address), and endpoint_url or "
+                    "KSYUN_ENDPOINT_URL")
 ENDPOINT_HOST_HINT = "check the endpoint: the option endpoint_url or the environment variable KSYUN_ENDPOINT_URL"
 
 
