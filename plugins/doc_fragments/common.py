@@ -53,6 +53,7 @@ options:
         out by the API; the module reads the state again for as long, and never sends that write
         again, since a second one could make a duplicate. When its effect does not show by then, the
         task fails saying so; running it again continues from what it finds.
+      - At least 1 (checked before any API call).
     type: int
     default: 30
   max_retries:
@@ -62,7 +63,7 @@ options:
         timeouts and lost connections.
       - Writes are only retried when they cannot have run (throttled, or no connection could be
         made); after any other failure of a write the module reads the state again instead.
-      - V(0) disables retries.
+      - V(0) disables retries; a negative value fails before any API call.
     type: int
     default: 5
   debug_api_calls:
@@ -117,7 +118,7 @@ options:
       - name: KSYUN_VALIDATE_CERTS
   timeout:
     description:
-      - The read timeout of each HTTP request, in seconds.
+      - The read timeout of each HTTP request, in seconds, at least 1.
     type: int
     default: 30
     env:
@@ -125,7 +126,7 @@ options:
   max_retries:
     description:
       - How many times a failed read is retried (throttling, server errors, timeouts, lost
-        connections), with jittered exponential back-off. V(0) disables retries.
+        connections), with jittered exponential back-off. V(0) disables retries; not negative.
     type: int
     default: 5
     env:

@@ -23,5 +23,6 @@ options:
       - How long to wait at most, in seconds (a deadline for the whole wait, not per poll).
       - The task fails as soon as the resource reaches a failure state, or at the deadline, naming
         the last status seen and the statuses it went through.
+      - Must not be negative (checked before any API call); V(0) checks the status once.
     type: int
 """

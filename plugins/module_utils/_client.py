@@ -19,6 +19,7 @@ import json
 import platform
 import random
 import re
+import socket
 import time
 import traceback
 
@@ -26,7 +27,8 @@ from http.client import HTTPException
 from urllib.parse import urlsplit
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _signer
-from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
+from ansible_collections.ksyun.cloud.plugins.module_utils._errors import (
+    ENDPOINT_HOST_HINT, REGION_HOST_HINT, KsyunError)
 
 try:
     import requests
@@ -236,10 +238,11 @@ def _reason_text(exc):
     return _snippet(text)
 
 
-def _transport_error(exc, host, timeouts, action, write, attempts):
+def _transport_error(exc, host, timeouts, action, write, attempts, unresolved_hint=None):
     """(KsyunError, retryable_for_writes, retryable_for_reads) for a transport exception.
 
     Writes are only retried when no connection could be made (the request provably never left).
+    A host name that does not resolve gets `unresolved_hint` (what to check).
     """
     never_sent = connect_failed = _connect_failure(exc)
     if isinstance(exc, rexc.SSLError):
@@ -258,7 +261,9 @@ def _transport_error(exc, host, timeouts, action, write, attempts):
         # a request that could not be built or sent (bad URL or header), or an undecodable answer
         code, msg, read_retry = "TransportError", "request to %s failed: %s" % (host, type(exc).__name__), False
         never_sent = not isinstance(exc, rexc.ContentDecodingError)
-    err = KsyunError(code, msg, action=action, maybe_applied=write and not never_sent, attempts=attempts)
+    unresolved = any(isinstance(e, socket.gaierror) for e in _chain(exc))
+    err = KsyunError(code, msg, action=action, maybe_applied=write and not never_sent, attempts=attempts,
+                     hint=unresolved_hint if unresolved else None)
     return err, connect_failed, read_retry
 
 
@@ -373,7 +378,9 @@ class Client(object):
                                         verify=self.validate_certs, allow_redirects=False)
             content = resp.content
         except (rexc.RequestException, OSError, HTTPException, Urllib3Error) as exc:
-            return None, _transport_error(exc, host, timeouts, action, write, attempt)
+            in_host = not self.endpoint_url or "{region}" in self.endpoint_url
+            hint = REGION_HOST_HINT if in_host else ENDPOINT_HOST_HINT
+            return None, _transport_error(exc, host, timeouts, action, write, attempt, hint)
         data, err = self._answer(resp.status_code, content, action, write, attempt)
         return data, (err, False, False) if err is not None else None
 

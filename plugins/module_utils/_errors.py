@@ -15,6 +15,39 @@ __metaclass__ = type
 TRANSPORT_CODES = ("ConnectionError", "ConnectTimeout", "ReadTimeout", "SSLError", "InvalidResponse",
                    "TransportError", "PaginationError")
 
+#: what to check after an answer that refuses the credentials: (code, text in the message or None, hint);
+#: the first that matches wins. The options and their environment variables, as the missing-credential
+#: message names them.
+CREDENTIAL_HINTS = (
+    ("SignatureDoesNotMatch", "valid region",
+     "check the region: the option region (regions in an inventory file) or the environment variable "
+     "KSYUN_REGION (this service does not know it)"),
+    ("SignatureDoesNotMatch", "correct service",
+     "check the endpoint: the option endpoint_url or the environment variable KSYUN_ENDPOINT_URL "
+     "(it sends this service's requests to another service)"),
+    ("SignatureDoesNotMatch", "expired", "check the clock of the machine the module runs on (NTP)"),
+    ("SignatureDoesNotMatch", "Date in Credential", "check the clock of the machine the module runs on (NTP)"),
+    ("SignatureDoesNotMatch", None,
+     "check the secret key: the option secret_key or the environment variable KSYUN_SECRET_KEY (it must be "
+     "the secret of the access key)"),
+    ("InvalidClientTokenId", None,
+     "check the access key: the option access_key or the environment variable KSYUN_ACCESS_KEY (and "
+     "endpoint_url or KSYUN_ENDPOINT_URL: a key of one endpoint is unknown to another)"),
+)
+#: a host name that does not resolve, when the region is part of it (the default endpoint, or {region})
+REGION_HOST_HINT = ("check the region: the option region (regions in an inventory file) or the environment variable "
+                    "KSYUN_REGION (the host name of an unknown region has no address), and endpoint_url or "
+                    "KSYUN_ENDPOINT_URL")
+ENDPOINT_HOST_HINT = "check the endpoint: the option endpoint_url or the environment variable KSYUN_ENDPOINT_URL"
+
+
+def credential_hint(code, message):
+    """What to check after an error answer that refuses the credentials, or None."""
+    for known, text, hint in CREDENTIAL_HINTS:
+        if code == known and (text is None or text in (message or "")):
+            return hint
+    return None
+
 
 class KsyunError(Exception):
     """An API call that failed: an error answer, a transport failure or an unusable answer.
@@ -22,13 +55,14 @@ class KsyunError(Exception):
     Attributes: ``status`` (HTTP status, None when there was no answer), ``code``, ``message``,
     ``request_id``, ``action``, ``error_type`` (``Sender``/``Receiver`` when the answer said),
     ``attempts`` (how many requests were made), ``maybe_applied`` (True for a write that failed
-    after it may have reached the server: the caller must re-read the state before deciding).
+    after it may have reached the server: the caller must re-read the state before deciding),
+    ``hint`` (what to check, ending the text: for refused credentials, the option and its variable).
 
     Never carries request parameters, headers or secrets.
     """
 
     def __init__(self, code, message, status=None, request_id=None, action=None, error_type=None,
-                 maybe_applied=False, attempts=1):
+                 maybe_applied=False, attempts=1, hint=None):
         self.code = code or "UnknownError"
         self.message = message or ""
         self.status = status
@@ -37,6 +71,7 @@ class KsyunError(Exception):
         self.error_type = error_type
         self.maybe_applied = bool(maybe_applied)
         self.attempts = attempts
+        self.hint = hint or credential_hint(self.code, self.message)
         super(KsyunError, self).__init__(self.__str__())
 
     @property
@@ -57,6 +92,8 @@ class KsyunError(Exception):
         text = "%s failed: %s: %s" % (self.action or "request", self.code, self.message)
         if details:
             text += " (%s)" % ", ".join(details)
+        if self.hint:
+            text += "; " + self.hint
         return text
 
     def to_dict(self):

@@ -69,6 +69,9 @@ def check_common_options(params, where="the task"):
         return "timeout must be at least 1 second, got %d" % params["timeout"]
     if params.get("max_retries") is not None and params["max_retries"] < 0:
         return "max_retries must not be negative, got %d" % params["max_retries"]
+    # the waiting modules' option (ksyun.cloud.wait doc fragment)
+    if params.get("wait_timeout") is not None and params["wait_timeout"] < 0:
+        return "wait_timeout must not be negative (seconds; 0 checks once), got %d" % params["wait_timeout"]
     return None
 
 

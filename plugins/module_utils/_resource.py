@@ -30,7 +30,7 @@ A resource module is one small class on `KsyunResource` (hetzner.hcloud's shape)
 ``state=present`` a create when there is nothing, otherwise `wanted()` compared with `view(current)`:
 differing `mutable` options are updated, any other difference goes to `immutable_changed()` (fail
 naming each option with both values, or delete and create again with ``recreate=true`` when the class
-sets `recreatable`) → with ``wait``, `ready()` / `failed()` polled until the deadline; for
+sets `recreatable`), and the `unreadable` options the task sets get a warning naming them → with ``wait``, `ready()` / `failed()` polled until the deadline; for
 ``state=absent`` a `delete()` unless `deleting()` already, then a wait until `get()` is None.
 
 Check mode sends no write at all: every write goes through `write()`, which refuses to run in check
@@ -115,6 +115,9 @@ class KsyunResource(object):
     mutable = ()
     #: True when a differing immutable option with ``recreate: true`` deletes and creates again
     recreatable = False
+    #: options only a create uses whose value no read returns: they cannot be compared, so a task that
+    #: sets one on an existing resource gets a warning naming it (never a silent ``ok``)
+    unreadable = ()
 
     def __init__(self, module):
         self.m = module
@@ -221,6 +224,10 @@ class KsyunResource(object):
     def predicted(self, current):
         """In check mode, the resource a real run would return (default: the current one, or None)."""
         return current
+
+    def unread(self):
+        """The `unreadable` options this task sets (a module adds paths of nested ones)."""
+        return [o for o in self.unreadable if self.params.get(o) is not None]
 
     # ------------------------------------------------------------------ helpers for modules
     @property
@@ -372,6 +379,7 @@ class KsyunResource(object):
             if self.recreatable and self.params.get("recreate"):
                 return self._recreate(current, diffs)
             self.immutable_changed(current, fixed)
+        self.warn_unread(current)
         changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
         self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
         if changes:
@@ -409,6 +417,13 @@ class KsyunResource(object):
         self.resource_id = None
         self.resource_id = self.write(self.create, self.find_created)
         return self.wait_ready()
+
+    def warn_unread(self, current):
+        unread = self.unread()
+        if unread:
+            self.module.warn("%s exists; not compared with it, as no read returns them and only a create uses "
+                             "them: %s. The existing %s may differ from what the task sets for them."
+                             % (self.what(current), ", ".join(unread), self.name()))
 
     def immutable_changed(self, current, fixed):
         """Options that differ but cannot be changed: fail naming each with both values."""

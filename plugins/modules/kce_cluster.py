@@ -21,9 +21,11 @@ description:
   - Only O(name) (when the cluster is identified by O(cluster_id)) and O(description) can be changed on
     an existing cluster. Every other option is used when creating it; where C(DescribeCluster) returns
     it, a value that differs from the existing cluster fails the task naming each option with both
-    values (nothing is changed, the cluster is never re-created). O(instance_sets),
-    O(existed_epc_sets), O(public_api_server), O(reserve_subnet_id) and O(max_pod_per_node) are not
-    returned by the API, so they cannot be compared on an existing cluster and are only used by a create.
+    values (nothing is changed, the cluster is never re-created). O(instance_sets) (so the number of
+    master nodes), O(existed_epc_sets), O(public_api_server), O(reserve_subnet_id), O(max_pod_per_node)
+    and O(instance_password) are not returned by the API, so they cannot be compared on an existing
+    cluster and are only used by a create; a task that sets any of them on an existing cluster gets a
+    warning naming them (the cluster may differ from them).
   - Worker nodes of an existing cluster are managed with M(ksyun.cloud.kce_node).
 options:
   cluster_id:
@@ -152,6 +154,7 @@ options:
     description:
       - The login password of every node created from O(instance_sets), set as C(InstancePassword) in
         each C(node_para) that has none. Never logged or returned.
+      - Only used by a create (the API does not return it).
     type: str
   instance_delete_mode:
     description:
@@ -454,6 +457,7 @@ def epc_sets(existed_epc_sets):
 
 class KceCluster(NamedResource):
     represent = "cluster"
+    unreadable = CREATE_ONLY + ("instance_password",)
     id_option, id_key, name_key = "cluster_id", "ClusterId", "ClusterName"
     argument_spec = dict(
         cluster_id=dict(type="str", aliases=["id"]),

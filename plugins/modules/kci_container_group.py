@@ -212,8 +212,9 @@ options:
               - The value is scrubbed wherever it appears in the output, so a short or common value
                 (V(1), V(true)) would blank unrelated text too.
               - With O(state=absent) the diff masks every value, as such a task does not say which are secret.
-              - The API stores the value as given and returns it to anyone who can describe the group
-                (for example M(ksyun.cloud.kci_container_group_info)).
+              - The API stores the value as given (it keeps no secret flag) and returns it to anyone who can
+                describe the group; M(ksyun.cloud.kci_container_group_info) returns it only with
+                O(ksyun.cloud.kci_container_group_info#module:env_values=true).
             type: bool
             default: false
       cpu:
@@ -359,6 +360,7 @@ notes:
     them) - O(spot_strategy), O(image_cache_id), O(auto_match_image_cache), O(image_registry_credentials),
     O(machine_host_aliases), O(machine_dns_config), O(eip_allocation_id), O(advance_settings) and the
     O(volumes[].ebs_volume) type, size, snapshot and release setting - are only used to create a group.
+    A task that sets them on an existing group gets a warning naming them, as the group may differ from them.
   - A group that is C(Failed) is reported as a failure on every run; delete it (O(state=absent)) to start over.
 seealso:
   - module: ksyun.cloud.kci_container_group_info
@@ -945,6 +947,7 @@ class KciContainerGroup(NamedResource):
                      ["charge_type", "Spot", ["spot_strategy"]]],
     )
     recreatable = True
+    unreadable = NOT_COMPARED
     id_option, id_key, name_key = "container_group_id", "ContainerGroupId", "ContainerGroupName"
 
     @property
@@ -977,6 +980,14 @@ class KciContainerGroup(NamedResource):
         if self.params["state"] != "present":
             return None
         return check_options(self.params)
+
+    def unread(self):
+        unread = super(KciContainerGroup, self).unread()
+        for i, vol in enumerate(self.params["volumes"] or []):
+            for key in NOT_COMPARED_EBS:
+                if (vol["ebs_volume"] or {}).get(key) is not None:
+                    unread.append("volumes[%d].ebs_volume.%s" % (i, key))
+        return unread
 
     def describe(self, ids=None, name=None):
         return kci.describe_container_groups(self.client, ids=ids, search=name)

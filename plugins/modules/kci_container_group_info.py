@@ -17,6 +17,8 @@ description:
     region with the C(DescribeContainerGroup) API action, following every page of the answer.
   - With O(logs=true), also reads the end of the log of every container (C(DescribeContainerLog),
     one call per container).
+  - The values of the containers' environment variables are masked unless O(env_values=true), as the API
+    returns every value as it was given, secrets included (it keeps no secret flag).
 options:
   ids:
     description:
@@ -24,6 +26,12 @@ options:
     type: list
     elements: str
     aliases: [container_group_ids]
+  name:
+    description:
+      - Only return the container groups named exactly this (names are not unique, so there may be several).
+      - The API narrows the list by a fuzzy match (its C(Search) parameter, O(search) when that is set too)
+        and the module keeps the exact matches.
+    type: str
   search:
     description:
       - Fuzzy match on the container group name or its private IP address, done by the API
@@ -66,6 +74,16 @@ options:
       - How many lines of the end of each log to read when O(logs=true), from 1 to 1000.
     type: int
     default: 200
+  env_values:
+    description:
+      - Return the values of the containers' environment variables.
+      - B(This exposes every value, secrets included) - those M(ksyun.cloud.kci_container_group) marks
+        O(ksyun.cloud.kci_container_group#module:containers[].env[].secret) too, since the API does not know which
+        are secret. They are then in the result, in the registered variable and in the output at C(-v).
+        Use it on a task with C(no_log=true) set.
+      - With V(false), every value is returned as C(********), so only the names are shown.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.attributes
@@ -225,7 +243,9 @@ container_groups:
           type: list
           elements: str
         environment_vars:
-          description: The environment variables (C(key), C(value)).
+          description:
+            - The environment variables (C(key), C(value)).
+            - Each C(value) is C(********) unless O(env_values=true).
           type: list
           elements: dict
         working_dir:
@@ -269,12 +289,14 @@ api_calls:
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
 
 
 MAX_LOG_TAIL = 1000
 
 ARGUMENT_SPEC = dict(
     ids=dict(type="list", elements="str", aliases=["container_group_ids"]),
+    name=dict(type="str"),
     search=dict(type="str"),
     subnet_id=dict(type="list", elements="str"),
     vpc_id=dict(type="list", elements="str"),
@@ -283,6 +305,7 @@ ARGUMENT_SPEC = dict(
     project_ids=dict(type="list", elements="int"),
     logs=dict(type="bool", default=False),
     log_tail=dict(type="int", default=200),
+    env_values=dict(type="bool", default=False),
 )
 
 # option -> documented filter name of DescribeContainerGroup
@@ -298,6 +321,8 @@ def check_options(params):
     """A message for out-of-range options, or None."""
     if not 1 <= params["log_tail"] <= MAX_LOG_TAIL:
         return "log_tail must be between 1 and %d, got %d" % (MAX_LOG_TAIL, params["log_tail"])
+    if params["name"] is not None and not params["name"].strip():
+        return "name must not be empty"
     negative = [p for p in params["project_ids"] or [] if p < 0]
     if negative:
         return "project_ids must not be negative, got: %s" % ", ".join(str(p) for p in negative)
@@ -311,9 +336,22 @@ class ContainerGroupInfo:
 
     def describe(self):
         p = self.params
-        return kci.describe_container_groups(
-            self.m.client, ids=p["ids"] or None, search=p["search"] or None,
+        groups = kci.describe_container_groups(
+            self.m.client, ids=p["ids"] or None, search=p["search"] or p["name"] or None,
             filters=filters_from(p, FILTERS), project_ids=p["project_ids"] or None)
+        if p["name"] is not None:
+            groups = [g for g in groups if g.get("ContainerGroupName") == p["name"]]
+        return groups
+
+    @staticmethod
+    def mask_env(groups):
+        """Every environment variable's value replaced by MASK (the API keeps no secret flag)."""
+        for group in groups:
+            for container in group.get("containers") or []:
+                for var in container.get("environment_vars") or []:
+                    if "value" in var:
+                        var["value"] = MASK
+        return groups
 
     def add_logs(self, groups):
         """Put each container's log tail in its (snake_case) dict under `log`."""
@@ -332,6 +370,8 @@ class ContainerGroupInfo:
 
     def run(self):
         groups = snake(self.describe())
+        if not self.params["env_values"]:
+            self.mask_env(groups)
         if self.params["logs"]:
             self.add_logs(groups)
         return groups

@@ -57,8 +57,9 @@ options:
     type: int
   retention_days:
     description:
-      - How many days the cache is kept (C(RetentionDays)); the API deletes it when they have passed.
-        Not set means kept for ever.
+      - How many days the cache is kept (C(RetentionDays)), from 0 to 65536 (checked before any API call);
+        the API deletes it when they have passed. Not set means kept for ever; V(0) too (it is not sent,
+        the SDK's model says both mean the same), and compares with a cache that never expires.
       - Compared with the days between the creation and the expiry of an existing cache, when set.
     type: int
   state:
@@ -79,7 +80,9 @@ extends_documentation_fragment:
   - ksyun.cloud.kci
 notes:
   - Only C(name), C(images), C(size) and C(retention_days) can be compared with an existing cache;
-    C(subnet_id), C(security_group_id) and C(image_registry_credentials) are only used to create one.
+    O(subnet_id), O(security_group_id) and O(image_registry_credentials) are only used to create one
+    (C(DescribeImageCache) does not return them). A task that sets them on an existing cache gets a warning
+    naming them, as the cache may differ from them.
   - A cache that is C(Failed) is reported as a failure on every run; delete it (O(state=absent)) to start over.
 seealso:
   - module: ksyun.cloud.kci_image_cache_info
@@ -194,6 +197,7 @@ NAME_MAX = 63
 IMAGES_MAX = 20
 SIZE_MIN = 20
 SIZE_MAX = 500
+RETENTION_DAYS_MAX = 65536   # the SDK model: "最大65536天，不填写或者0则表示永久保留" (0: for ever)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -227,6 +231,7 @@ class KciImageCache(NamedResource):
         required_if=[["state", "present", ["name", "images", "subnet_id", "security_group_id"]]],
     )
     recreatable = True
+    unreadable = ("subnet_id", "security_group_id", "image_registry_credentials")
     id_option, id_key, name_key = "image_cache_id", "ImageCacheId", "ImageCacheName"
 
     def validate(self):
@@ -243,6 +248,9 @@ class KciImageCache(NamedResource):
                 return "images[%d] must not be empty" % i
         if p["size"] is not None and not SIZE_MIN <= p["size"] <= SIZE_MAX:
             return "size must be between %d and %d (GB), got %d" % (SIZE_MIN, SIZE_MAX, p["size"])
+        days = p["retention_days"]
+        if days is not None and not 0 <= days <= RETENTION_DAYS_MAX:
+            return "retention_days must be between 0 (kept for ever) and %d, got %d" % (RETENTION_DAYS_MAX, days)
         return None
 
     def describe(self, ids=None, name=None):
@@ -261,7 +269,10 @@ class KciImageCache(NamedResource):
         p = self.params
         want = dict(name=p["name"], images=sorted(p["images"]) if p["images"] is not None else None,
                     size=p["size"], retention_days=p["retention_days"])
-        return dict((k, v) for k, v in want.items() if v is not None)
+        want = dict((k, v) for k, v in want.items() if v is not None)
+        if p["retention_days"] == 0:
+            want["retention_days"] = None   # kept for ever: a cache that never expires
+        return want
 
     def status(self, raw):
         return raw.get("Status")
@@ -281,7 +292,7 @@ class KciImageCache(NamedResource):
         p = self.params
         answer = kci.create_image_cache(
             self.client, p["name"], p["subnet_id"], p["security_group_id"], p["images"], image_cache_size=p["size"],
-            retention_days=p["retention_days"], image_registry_credentials=kci.credentials(p["image_registry_credentials"]))
+            retention_days=p["retention_days"] or None, image_registry_credentials=kci.credentials(p["image_registry_credentials"]))
         return answer["ImageCacheId"]
 
     def deletable(self, raw):

@@ -23,7 +23,9 @@ options:
       - The repository name, for example V(ksyun/nginx) (C(KSYUN HUB)) or V(library/redis)
         (C(DOCKER HUB)).
       - For C(DOCKER HUB), a name without a C(/) means an official image and becomes C(library/<name>)
-        (V(nginx) is V(library/nginx)), the form every Docker Hub favourite takes in the API.
+        (V(nginx) is V(library/nginx)) when the module adds it. A favourite stored as C(nginx) (by the
+        console or another tool) is the same favourite as C(library/nginx) - it is not added a second
+        time, and O(state=absent) removes whichever form exists (both, when both do).
     type: str
     required: true
     aliases: [name, repo_name]
@@ -137,8 +139,16 @@ class KcrFavorite(KsyunResource):
             return "repository must not be empty"
         return None
 
+    def forms(self, name, repo_type):
+        """The favourites that are this one: for Docker Hub, `redis` (as the console or another tool may
+        store it) and `library/redis` are the same; the full form first."""
+        key = normalize(name, repo_type)
+        found = [f for f in self.favorites if f.get("RepoType") == repo_type
+                 and normalize(f.get("RepoName") or "", repo_type) == key]
+        return sorted(found, key=lambda f: f.get("RepoName") != key)
+
     def find(self, name, repo_type):
-        found = [f for f in self.favorites if (f.get("RepoName"), f.get("RepoType")) == (name, repo_type)]
+        found = self.forms(name, repo_type)
         return found[0] if found else None
 
     def get(self):
@@ -149,7 +159,8 @@ class KcrFavorite(KsyunResource):
         return "%s (%s)" % (raw["RepoName"], raw["RepoType"])
 
     def view(self, raw):
-        return dict(repository=raw.get("RepoName"), repo_type=raw.get("RepoType"))
+        # a stored bare Docker Hub name is the same favourite as its library/ form
+        return dict(repository=normalize(raw.get("RepoName") or "", raw.get("RepoType")), repo_type=raw.get("RepoType"))
 
     def wanted(self):
         name, repo_type = self.pair
@@ -162,10 +173,16 @@ class KcrFavorite(KsyunResource):
 
     def before_delete(self, current):
         name, repo_type = self.pair
-        self.sibling = self.find(name, [t for t in kcr.REPO_TYPES if t != repo_type][0])
+        other = [t for t in kcr.REPO_TYPES if t != repo_type][0]
+        # DeleteFavor takes a stored name: the favourite of exactly that name in the other registry goes too
+        names = set(f["RepoName"] for f in self.forms(name, repo_type))
+        siblings = [f for f in self.favorites if f.get("RepoType") == other and f.get("RepoName") in names]
+        self.sibling = siblings[0] if siblings else None
 
     def delete(self, current):
-        kcr.delete_favorite(self.client, self.pair[0])
+        # every stored form of it (as last read: a resend after a lost answer re-reads first)
+        for favorite in self.forms(*self.pair):
+            kcr.delete_favorite(self.client, favorite["RepoName"])
 
     def absent(self):
         final = super(KcrFavorite, self).absent()

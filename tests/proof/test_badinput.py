@@ -8,7 +8,8 @@ module, hypothesis generates invalid mutations of a valid base argument set:
 - derived from the module's own argument_spec (common options included, suboptions at any depth):
   an unknown option, a value of the wrong type, a value outside `choices`, a required option left
   out, each `required_if` / `required_one_of` / `mutually_exclusive` rule broken, and the common
-  options out of range (`timeout`, `max_retries`, `endpoint_url`, the credentials);
+  options out of range (`timeout`, `max_retries`, `endpoint_url`, the credentials; `wait_timeout`
+  negative in the modules that wait);
 - the documented rules each module checks itself: bad names, out-of-range sizes, counts and ports,
   overlapping or malformed CIDRs, missing dependencies between options (source / state / ids).
 
@@ -441,8 +442,11 @@ def semantic(name, base):
                    put("log_tail")),
             change(b, "negative project id", ["project_ids"], st.integers(max_value=-1).map(lambda n: [0, n]),
                    put("project_ids")),
+            change(b, "blank name", ["name"], BLANK, put("name")),
         ],
         "kci_image_cache": [
+            change(b, "retention_days out of range", ["retention_days"],
+                   st.one_of(st.integers(max_value=-1), st.integers(min_value=65537)), put("retention_days")),
             change(b, "bad name", ["name"], KCI_BAD_NAME, put("name")),
             change(b, "name over 63", ["name"], st.text(string.ascii_lowercase, min_size=64, max_size=100), put("name")),
             change(b, "no or too many images", ["images"], st.one_of(st.just([]), st.lists(st.just(NGINX), min_size=21, max_size=25)),
@@ -486,7 +490,10 @@ def repo_names():
 def mutations(name):
     base = BASES[name]
     spec, rules = spec_of(name)
-    return spec_mutations(spec, rules, base) + common_mutations(base) + semantic(name, base)
+    waits = [("wait_timeout negative", st.integers(max_value=-1).map(
+        lambda v: Case("wait_timeout negative", dict(base, wait_timeout=v), ["wait_timeout"])))] \
+        if "wait_timeout" in spec else []
+    return spec_mutations(spec, rules, base) + common_mutations(base) + waits + semantic(name, base)
 
 
 # ------------------------------------------------------------------------------ running

@@ -24,11 +24,11 @@ searched for every secret but their own content), the emulator's request log (ad
 `--log` file) and its stderr. The secrets use only letters, digits and "-", so JSON or URL encoding
 cannot hide them.
 
-Not searched for one secret, by design: kci_container_group_info returns the containers' env values
-as DescribeContainerGroup answers them (a task of the info module does not say which are secret), so
-its tasks read a group that holds no secret value. The one task with `return_content: true` of
-kce_kubeconfig has `no_log: true`, as the module's documentation asks; its registered variable holds
-the content (what the option is for) and is checked, not dumped.
+The `_info` modules read what holds the secrets, without exclusions: kci_container_group_info reads
+the group whose env holds the secret values (its values are masked by default). The two tasks whose
+option asks for a secret - kce_kubeconfig `return_content: true` and kci_container_group_info
+`env_values: true` - have `no_log: true`, as the modules' documentation asks; their registered
+variables hold what the option is for and are checked, not dumped.
 
 Reduced: the three service playbooks and the inventory once, with a subset of the cases: every
 module succeeding, bad options, and the failing cases (API error, wrong key, failed wait, lost answer)
@@ -342,9 +342,17 @@ def kci_play(full=True):
     p.common_failures("kci_container_group", group, "DescribeContainerGroup", reduced=True)
     p.case("kci_container_group", "recreate", dict(other, recreate=True), diff=True)
     p.case("kci_container_group", "delete", {"name": "proof-web-lost", "state": "absent"}, diff=True)
-    plain = p.case("kci_container_group", "a group without secrets", group_args("proof-plain", secret=False), reduced=True)
-    info = {"ids": ["{{ %s.container_group.container_group_id }}" % plain]}
+    p.case("kci_container_group", "a group without secrets", group_args("proof-plain", secret=False), reduced=True)
+    # the group whose env holds the secret value (the second one after the full run's recreate)
+    info = {"name": "proof-web"}
     p.case("kci_container_group_info", "list", dict(info, logs=True), reduced=True)
+    p.case("kci_container_group_info", "every group", {}, reduced=True)
+    values = p.case("kci_container_group_info", "env values (no_log)", dict(info, env_values=True), no_log=True,
+                    dump=False, reduced=True)
+    p.tasks.append({"name": "the env values were returned", "no_log": True, "ansible.builtin.assert": {"that": [
+        "(%s.container_groups | map(attribute='containers') | flatten | map(attribute='environment_vars') | flatten"
+        " | selectattr('key', 'equalto', 'DB_PASSWORD') | map(attribute='value') | first) in [%s, %s]"
+        % (values, env("PROOF_ENV_SECRET").strip("{} "), env("PROOF_ENV_SECRET_2").strip("{} "))]}})
     p.case("kci_container_group_info", "bad option", {"status": ["Sleeping"]}, "failed")
     p.case("kci_container_group_info", "lost answer", info, faults=[("DescribeContainerGroup", "drop", 1)])
     p.common_failures("kci_container_group_info", info, "DescribeContainerGroup")
