@@ -25,13 +25,13 @@ description:
     readable by others while it is written.
   - When O(dest) is a symbolic link to a file, the file it points to is written (as
     M(ansible.builtin.copy) does with C(follow=true), and as C(kubectl) does) and the link stays a
-    link: a C(~/.kube/config) linked to a file elsewhere keeps working.
+    link (a C(~/.kube/config) linked to a file elsewhere keeps working).
   - O(dest) that is a directory, ends with C(/), is a symbolic link to nothing, or lies below a file
     fails the task before anything is read or written.
   - The kubeconfig is a secret; its content is never returned or shown (results, diffs, errors)
     unless O(return_content=true).
   - In check mode, a cluster that does not exist yet (a first-day playbook whose cluster an earlier
-    task creates) is not an error: the task reports a change, and its message says that a real run
+    task creates) is not an error; the task reports a change, and its message says that a real run
     needs the cluster.
 requirements:
   - PyYAML, for O(merge=true) (ansible-core depends on it, so it is on every controller).
@@ -66,7 +66,7 @@ options:
     description:
       - V(false) writes the downloaded kubeconfig as O(dest), replacing what the file held.
       - V(true) merges it into the kubeconfig at O(dest) (created when missing) like
-        C(aws eks update-kubeconfig): a cluster entry and a user entry named after the cluster
+        C(aws eks update-kubeconfig); a cluster entry and a user entry named after the cluster
         (C(kce_<region>_<cluster id>), with C(_vpc) appended for O(public=false)) and a context
         named O(context_name) that joins them are added, or updated when they exist; every other
         cluster, user and context, and C(current-context), stay as they are (see
@@ -74,8 +74,8 @@ options:
         --namespace)) is kept.
       - The cluster and user entries are replaced whole by the downloaded ones (the cluster's server
         and certificate authority, the user's credentials).
-      - When something changes, the file is rewritten the way C(kubectl config) writes it: keys in
-        order, comments not kept. A file that is not a kubeconfig (not YAML, not a mapping, a C(kind)
+      - When something changes, the file is rewritten the way C(kubectl config) writes it (keys in
+        order, comments not kept). A file that is not a kubeconfig (not YAML, not a mapping, a C(kind)
         other than C(Config), keys a kubeconfig does not have, entries without a name) fails the
         task before anything is downloaded or written.
       - While it reads and writes O(dest), the task holds the lock file C(<dest>.lock) that C(kubectl)
