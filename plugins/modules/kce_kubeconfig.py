@@ -522,9 +522,10 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
             self.own, problem = downloaded_entries(content)
             if problem:
                 self.fail(problem)
-            # the credentials are scrubbed from every output one by one too (the whole content is)
-            self.hide(*[s for s in credentials(self.own["user"]) + credentials(masked_part(self.own["cluster"]))
-                        if len(s) >= 8])
+            if not self.params["return_content"]:
+                # the credentials are scrubbed from every output one by one too (the whole content is)
+                self.hide(*[s for s in credentials(self.own["user"]) + credentials(masked_part(self.own["cluster"]))
+                            if len(s) >= 8])
             self.entry_name = "kce_%s_%s%s" % (self.params["region"].strip(), cluster["ClusterId"],
                                                "" if self.params["public"] else "_vpc")
             self.context_name = self.params["context_name"] or self.entry_name

@@ -466,6 +466,12 @@ def test_merge_diff_and_result_never_show_credentials(run, tmp_path):
     assert "home-lab" not in text
 
 
+def test_merge_returns_the_downloaded_content_on_request(run, tmp_path):
+    out = merge(run, tmp_path / "config", return_content=True, diff=True)
+    assert out["rc"] == 0 and out["content"] == kubeconfig_of(run)
+    assert [s for s in secrets_of(out["content"]) if s in json.dumps(out["diff"])] == []
+
+
 @pytest.mark.parametrize("text,part", [
     ("just some text\n", "it is YAML but a scalar, not a mapping"),
     ("- a\n- b\n", "it is YAML but a list, not a mapping"),
