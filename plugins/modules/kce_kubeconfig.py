@@ -619,8 +619,8 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
                     raise
             if time.monotonic() >= deadline:
                 self.fail("dest %s is locked: %s has existed for %d seconds (kubectl or another task is writing the "
-                          "file); when nothing is, remove the lock file and run again" % (self.params["dest"], lock,
-                                                                                         LOCK_WAIT))
+                          "file); when nothing is, remove the lock file and run again"
+                          % (self.params["dest"], lock, LOCK_WAIT))
             time.sleep(0.2)
 
     @staticmethod
