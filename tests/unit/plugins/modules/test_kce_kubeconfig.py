@@ -252,6 +252,7 @@ def test_backup_is_never_readable_by_others_while_it_is_copied(run, tmp_path, mo
         seen.append(stat.S_IMODE(os.fstat(dst.fileno()).st_mode))
         return real(src, dst, *a, **kw)
     monkeypatch.setattr(shutil, "copyfileobj", spy)
+
     def no_sendfile(*args):
         raise shutil._GiveupOnFastCopy()   # so that the copy goes through copyfileobj, which the spy sees
     monkeypatch.setattr(shutil, "_fastcopy_sendfile", no_sendfile, raising=False)
@@ -529,6 +530,7 @@ def test_merge_fails_on_a_lock_that_stays(run, tmp_path, monkeypatch):
 
 def test_merge_leaves_no_lock_behind_after_a_failure(run, tmp_path, monkeypatch):
     dest = tmp_path / "config"
+
     def full_disk(self, path, data):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(KceKubeconfig, "replace", full_disk)
