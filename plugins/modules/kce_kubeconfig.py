@@ -78,9 +78,10 @@ options:
         order, comments not kept). A file that is not a kubeconfig (not YAML, not a mapping, a C(kind)
         other than C(Config), keys a kubeconfig does not have, entries without a name) fails the
         task before anything is downloaded or written.
-      - While it reads and writes O(dest), the task holds the lock file C(<dest>.lock) that C(kubectl)
-        uses, so two tasks (or C(kubectl)) merging into the same file at once do not lose each
-        other's entries; it waits up to 30 seconds for the lock.
+      - While it reads and writes O(dest), the task holds the lock file that C(kubectl config) uses,
+        C(<file>.lock) next to the file written (the target of a link), so two tasks (or C(kubectl))
+        merging into the same file at once do not lose each other's entries; it waits up to 30
+        seconds for the lock, then fails naming the lock file (a crashed writer may have left it).
       - O(dest) is required.
     type: bool
     default: false
