@@ -568,3 +568,16 @@ def test_merges_at_the_same_time_lose_no_entry(emulator_server, tmp_path):
     assert sorted(c["name"] for c in data["contexts"]) == want
     assert sorted(u["name"] for u in data["users"]) == want
     assert not os.path.exists(dest + ".lock")
+
+
+def test_merge_through_a_symbolic_link(run, tmp_path):
+    (tmp_path / "dotfiles").mkdir()
+    target = tmp_path / "dotfiles" / "kube.conf"
+    target.write_text(OTHER)
+    link = tmp_path / "config"
+    os.symlink(str(target), str(link))
+    out = merge(run, link, backup=True)
+    assert out["rc"] == 0 and out["changed"] is True and os.path.islink(str(link))
+    assert [c["name"] for c in yaml.safe_load(target.read_text())["contexts"]] == ["home", ENTRY]
+    assert out["backup_file"].startswith(str(target) + ".")
+    assert sorted(os.listdir(str(tmp_path / "dotfiles"))) == sorted(["kube.conf", os.path.basename(out["backup_file"])])
