@@ -15,7 +15,7 @@ gone, and in full a few more) the same task runs twice: in check mode, then for 
   that fails, fails in both);
 - the real run did what it reported: it sent a write that took effect exactly when it reported a
   change (kce_kubeconfig, which only writes a file, is left out of this one);
-- kce_kubeconfig's file is untouched by the check-mode run (checksum and mode).
+- kce_kubeconfig's file is untouched by the check-mode run (checksum and mode), written whole or merged into.
 
 kcr_account's documented partial check mode is the one allowed exception: no API action reads the
 registry account, so with `update_password: on_create` check mode reports `changed: true` with a
@@ -152,6 +152,8 @@ def kce_kci_cases(work):
     kube = os.path.join(work, "kube", "config")
     nodes = dict(cluster_name="cm-nodes", name="cm-workers", node_para=NODE, instance_password=PASSWORD)
     kubeconfig = dict(cluster_name="cm-nodes", public=False, dest=kube)
+    merged = os.path.join(work, "kube", "merged")
+    merge = dict(cluster_name="cm-nodes", public=False, dest=merged, merge=True)
     return [
         Case("kce_cluster", "present create", cluster("cm-cluster", description="one")),
         Case("kce_cluster", "present converged", cluster("cm-cluster", description="one")),
@@ -171,6 +173,10 @@ def kce_kci_cases(work):
         Case("kce_kubeconfig", "present update (content)", kubeconfig, guard=kube,
              prepare=[{"ansible.builtin.copy": dict(content="stale\n", dest=kube, mode="0600")}]),
         Case("kce_kubeconfig", "present update (mode)", dict(kubeconfig, mode="0640"), guard=kube, full=True),
+        Case("kce_kubeconfig", "merge create", merge, guard=merged),
+        Case("kce_kubeconfig", "merge converged", merge, guard=merged),
+        Case("kce_kubeconfig", "merge update (a context made current)", dict(merge, context_name="cm", set_current_context=True),
+             guard=merged),
         Case("kci_image_cache", "present create", cache("cm-cache", [NGINX])),
         Case("kci_image_cache", "present converged", cache("cm-cache", [NGINX])),
         Case("kci_image_cache", "present differs (fails without recreate)", cache("cm-cache", [NGINX, REDIS]),

@@ -20,7 +20,8 @@ Searched: every process's stdout and stderr, its ANSIBLE_LOG_PATH file, every ta
 callbacks and `register` get it (recorded by a callback), the registered variables dumped at the end
 of each play, every file under the run's directory that Ansible or a module wrote (HOME, TMPDIR,
 ANSIBLE_LOCAL_TEMP, ANSIBLE_REMOTE_TEMP, the inventory cache, the logs; the kubeconfig files a task was asked to write are
-searched for every secret but their own content), the emulator's request log (admin endpoint and
+searched for every secret but their own content, the kubeconfig merged into and its backup for every
+secret but the merged cluster's credentials), the emulator's request log (admin endpoint and
 `--log` file) and its stderr. The secrets use only letters, digits and "-", so JSON or URL encoding
 cannot hide them.
 
@@ -303,6 +304,12 @@ def kce_play(kube_dir, full=True):
     p.case("kce_kubeconfig", "lost answer", dict(kube, dest=os.path.join(kube_dir, "lost.config")),
            faults=[("DownloadClusterConfig", "drop", 1)], diff=True)
     p.common_failures("kce_kubeconfig", kube, "DescribeCluster", reduced=True)
+    merged = dict(kube, dest=os.path.join(kube_dir, "merged.config"), merge=True)
+    p.case("kce_kubeconfig", "merge", merged, diff=True, reduced=True)
+    p.case("kce_kubeconfig", "merge unchanged", merged, diff=True)
+    p.case("kce_kubeconfig", "merge the VPC one, current, with a backup",
+           dict(merged, public=False, context_name="proof-vpc", set_current_context=True, backup=True), diff=True,
+           reduced=True)
     p.case("kce_cluster", "delete", dict(cluster_args("proof-lost"), state="absent", instance_delete_mode="Terminate"),
            diff=True, reduced=True)
     return p
@@ -620,14 +627,21 @@ def test_no_secret_anywhere(size, figure):
         # a kubeconfig file a task was asked to write holds that kubeconfig (its purpose): the other
         # secrets are searched in it
         own = {}
+        merged = os.path.join("file kube", "merged.config")
         for place, text in places:
             if place.startswith("file kube" + os.sep) and text in kubeconfigs.values():
                 own[place] = [name for name, value in secrets.items() if value in text]
+            elif place.startswith(merged):
+                # the kubeconfig merged into (and its backup) holds proof-cluster's credentials, no other secret
+                own[place] = [name for name, value in secrets.items()
+                              if name.startswith("kubeconfig proof-cluster ") and value in text]
         written = [p for p in places if p[0] == os.path.join("file kube", "public.config")]
         assert len(written) == 1 and written[0][0] in own, "the kubeconfig written is not one of the emulator's"
         # the search finds what is there: that file's key and content
         found = set(name for _place, name, _text in occurrences(written, secrets, {}))
         assert {"kubeconfig proof-cluster public client-key-data", "kubeconfig proof-cluster public content"} <= found
+        found = set(name for _place, name, _text in occurrences([p for p in places if p[0] == merged], secrets, {}))
+        assert "kubeconfig proof-cluster public client-key-data" in found, "the merged kubeconfig holds no key"
         hits = occurrences(places, secrets, own)
         figure("secrets", "secret occurrences: %d in %d runs (%d places searched)" % (len(hits), run.module_runs, len(places)))
         assert not hits, "\n".join("%s: %s in ...%s..." % hit for hit in hits[:30])

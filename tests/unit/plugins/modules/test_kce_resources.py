@@ -385,7 +385,7 @@ def test_kubeconfig_never_readable_by_others_while_written(run, tmp_path, monkey
     seen = []
     real_move = kce_kubeconfig.KceKubeconfig.replace
 
-    def spy(self, path, parent, data):
+    def spy(self, path, data):
         from ansible.module_utils.basic import AnsibleModule
         move = AnsibleModule.atomic_move
 
@@ -393,7 +393,7 @@ def test_kubeconfig_never_readable_by_others_while_written(run, tmp_path, monkey
             seen.append((stat.S_IMODE(os.stat(src).st_mode), stat.S_IMODE(os.stat(dst).st_mode)))
             return move(module, src, dst, **kw)
         monkeypatch.setattr(AnsibleModule, "atomic_move", checked)
-        return real_move(self, path, parent, data)
+        return real_move(self, path, data)
     monkeypatch.setattr(kce_kubeconfig.KceKubeconfig, "replace", spy)
     out = run(kce_kubeconfig.KceKubeconfig, cluster_id=MAIN, dest=dest)
     assert out["rc"] == 0 and seen == [(0o600, 0o600)]
