@@ -493,6 +493,7 @@ class KceNode(kce.OnCluster, KsyunResource):
         if self.check_mode:
             self.changed = bool(missing or surplus)
             return ranked
+        seen = None
         if missing:
             before_ids = set(n["InstanceId"] for n in workers)
             sure = [True]
@@ -520,7 +521,9 @@ class KceNode(kce.OnCluster, KsyunResource):
             return oldest_first(self.group(), name)
         if not (missing or surplus):
             return self.settle(fetch, [], ranked)
-        return self.settle(fetch, [n["InstanceId"] for n in kept] + self.added)
+        # the read that reconciled is the group as it is, unless something was removed since
+        last = oldest_first(seen, name) if seen is not None and not (surplus or self.reconciled) else None
+        return self.settle(fetch, [n["InstanceId"] for n in kept] + self.added, last)
 
     def add_new(self, missing, start):
         para = dict(self.params["node_para"], MaxCount=missing, MinCount=missing, InstanceName=self.params["name"],
