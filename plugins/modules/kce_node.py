@@ -16,14 +16,34 @@ description:
   - Adds worker nodes to a Kubernetes cluster of the Kingsoft Cloud Container Engine (KCE) and removes
     them, with the C(AddClusterInstances), C(AddExistedInstances), C(AddClusterEpcInstances) and
     C(DeleteClusterInstances) API actions.
-  - "O(source=new): a B(worker group) of new KEC virtual machines: the Worker nodes named O(name) or
-    O(name)C(-<number>). The module ensures the group has O(count) nodes (at least, or exactly with
-    O(exact_count=true)); re-running it changes nothing."
+  - "O(source=new): a B(worker group) of new KEC virtual machines. Its nodes are exactly the Worker
+    nodes on KEC virtual machines named O(name)C(-<number>) (the number written without leading zeros):
+    the group C(web-1) holds C(web-1-1), C(web-1-2)..., never C(web-1), which is node 1 of the group
+    C(web); a bare-metal (EPC) node is never a group's node, whatever its name. The module ensures the
+    group has O(count) nodes (at least, or exactly with O(exact_count=true)); re-running it changes nothing."
+  - "B(The newest first): nodes are ordered by their creation time (C(KecInstancePara.CreateTime)), then
+    by their number as a number (C(web-11) is newer than C(web-9) when both were created in the same
+    second), then by id. O(exact_count=true) removes the newest; the oldest are kept."
+  - Removals (O(exact_count), O(state=absent)) are sent in C(DeleteClusterInstances) requests of at most
+    100 nodes (the API takes C(InstanceId.N) with N up to 100), the newest first; check mode reports
+    the same nodes in the same order. When a request fails after earlier ones were accepted, the task
+    fails naming the request and the nodes the earlier ones removed (in RV(removed)).
+  - Diff mode (C(--diff)) lists each node as its name followed by its id in parentheses (the word
+    C(new) for a node still to be created), so a reviewer of C(--check --diff) sees which nodes would
+    go; the progress lines of the task name the nodes it adds and removes.
+  - "B(Racing runs): two runs of the same task at once (AWX jobs that overlap) may both add the missing
+    nodes. About a second after its add, each run reads the group again; every run then computes the
+    same nodes to keep (the oldest, one per name, O(count) of them) and removes only the nodes it added
+    itself beyond them (in RV(reconciled)): the group ends at O(count) with no name twice, every run
+    succeeds, and no run removes a node it did not create."
   - O(source=existing) adds existing KEC servers (O(instance_ids)); their system disk is reinstalled.
     O(source=epc) adds existing bare-metal (EPC) servers to a bare-metal cluster.
   - O(state=absent) removes the nodes of O(instance_ids), or the whole group O(name). Only Worker nodes
     can be removed; a master node is refused before anything is changed.
   - The cluster must be C(running); with O(wait), a cluster still being built is waited for first.
+  - In check mode, a cluster that does not exist (yet) does not fail the task (O(state=present)); it
+    reports C(changed) with a message saying that the task needs the cluster in a real run, as for a
+    play that creates the cluster in an earlier task.
 options:
   source:
     description:
@@ -32,6 +52,9 @@ options:
       - V(existing) adds the existing KEC servers O(instance_ids) (C(AddExistedInstances)); they must be
         stopped, in the cluster's VPC and in no cluster (C(DescribeExistedInstances) is checked first,
         and a server that cannot join fails the task with the API's reason). Needs O(reinstall_system=true).
+        A server named like a node of a worker group the cluster has (C(web-7) while the group C(web)
+        exists) is refused before anything is changed; the group would count it as its own and could
+        remove it. Rename it first.
       - V(epc) adds the bare-metal servers O(instance_ids) (C(AddClusterEpcInstances)); each must be
         offered by C(DescribeEpcForCluster) for the cluster (checked first).
     type: str
@@ -39,8 +62,9 @@ options:
     default: new
   name:
     description:
-      - The worker group (O(source=new)), the Worker nodes named O(name) or O(name)C(-<number>). New
-        nodes are named O(name)C(-<number>), numbered on from the group's highest number.
+      - The worker group (O(source=new)), the Worker KEC nodes named O(name)C(-<number>). New nodes are
+        named O(name)C(-<number>), numbered on from the highest number of any Worker of that name (nodes
+        being deleted too), so that no two nodes share a name.
       - With O(state=absent) and no O(instance_ids), the group to remove.
     type: str
   count:
@@ -50,8 +74,9 @@ options:
     type: int
   exact_count:
     description:
-      - With V(true), nodes beyond O(count) are removed, the newest first. With V(false) a group larger
-        than O(count) is left as it is.
+      - With V(true), nodes beyond O(count) are removed, the newest first (see the description); a second
+        node of the same name (left by an older version of the collection, or by hand) is removed
+        before any other. With V(false) a group larger than O(count) is left as it is.
     type: bool
     default: false
   node_para:
@@ -71,7 +96,8 @@ options:
     type: str
   instance_ids:
     description:
-      - The servers to add (O(source=existing) or O(source=epc)) or the nodes to remove (O(state=absent)).
+      - The servers to add (O(source=existing) or O(source=epc)) or the nodes to remove (O(state=absent),
+        removed in this order, at most 100 per request).
     type: list
     elements: str
   image_id:
@@ -124,6 +150,17 @@ notes:
   - O(wait_timeout) bounds each wait on its own (for the cluster to run, then for the nodes).
   - A per-server failure in the answer of an add or a removal (C(Return=false)) fails the task naming
     each server and the API's message.
+  - Membership is decided from names, the only mark the API returns. A KEC server added to the cluster
+    by another tool (or before the group existed) and named O(name)C(-<number>) is counted as a node
+    of the group O(name).
+  - The reconciliation of racing runs relies on a node being listed by C(DescribeClusterInstance) as
+    soon as C(AddClusterInstances) has created it, with that second as its C(CreateTime). When the
+    answer of this run's C(AddClusterInstances) is lost and another run added nodes of the same names,
+    the run cannot tell its nodes from the other's; it removes none of them and warns; a run with
+    O(exact_count=true) then removes the newest. A run killed between its add and its second read
+    leaves its extra nodes; the next run with O(exact_count=true) removes them.
+  - "Changed: a write the API refused reports C(changed: false); one whose answer was lost or timed
+    out (it may have been carried out) reports C(changed: true), also in a failed result."
 extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.kce.cluster
@@ -222,11 +259,26 @@ added:
   elements: str
   sample: [323bf08c-fbfb-46c0-b140-0123456789ab]
 removed:
-  description: The ids of the nodes removed (in check mode, that would be removed).
+  description:
+    - The ids of the nodes removed (in check mode, that would be removed), in the order they were sent,
+      the newest first. In a failed result, those the accepted requests removed.
   returned: always
   type: list
   elements: str
   sample: []
+reconciled:
+  description:
+    - The ids of the nodes this run added and then removed again because a run at the same time had
+      added the same nodes (see the description); absent when there was nothing to reconcile.
+  returned: when a racing run added nodes of the group at the same time
+  type: list
+  elements: str
+  sample: [3f09cac4-8a1e-4960-8858-0123456789ab]
+msg:
+  description: In check mode, why a task on a cluster that does not exist yet reports a change.
+  returned: in check mode, when the cluster does not exist
+  type: str
+  sample: "check mode: cluster named production does not exist (yet): in a real run this task needs it, ..."
 api_calls:
   description: The API actions made, in order (retries included), for building least-privilege policies.
   returned: when I(debug_api_calls=true)
