@@ -609,10 +609,19 @@ class KceNode(kce.OnCluster, KsyunResource):
                         "removing the %d this run added beyond it: %s"
                         % (p["name"], self.cluster_text(), len(nodes), p["count"], len(mine), ", ".join(labels(mine))))
         mine_ids = [n["InstanceId"] for n in mine]
-        self.remove(mine, record=False)
-        self.added = [i for i in self.added if i not in mine_ids]
         if p["wait"]:
-            self.wait_removed(mine_ids)
+            # removed once built: the API may refuse to remove a node that is still being installed
+            done = (kce.NODE_READY, kce.NODE_DELETING) + kce.NODE_FAILED
+            now = self.wait_for(lambda: self.nodes_of(mine_ids),
+                                lambda found: all(n.get("InstanceStatus") in done for n in found),
+                                what="the %d nodes this run added beyond count (removed once built)" % len(mine))
+            going = set(n["InstanceId"] for n in now if n.get("InstanceStatus") == kce.NODE_DELETING)
+            mine = [n for n in mine if n["InstanceId"] not in going and n["InstanceId"] in
+                    set(x["InstanceId"] for x in now)]
+        self.remove(mine, record=False, strict=p["wait"])
+        self.added = [i for i in self.added if i not in self.reconciled]
+        if p["wait"] and self.reconciled:
+            self.wait_removed(self.reconciled)
         return nodes
 
     def present_servers(self):
@@ -711,14 +720,19 @@ class KceNode(kce.OnCluster, KsyunResource):
             return nodes
         return True if nodes >= set(ids) else None
 
-    def check_returns(self, answer, ids, verb, still_failed, done_before=(), record=True):
+    def check_returns(self, answer, ids, verb, still_failed, done_before=(), record=True, strict=True):
         """Fail naming each server whose InstanceSet item says Return=false, unless a re-read shows that
         it did what was asked after all (`still_failed()` -> the ids that really failed)."""
         failures = dict((i.get("InstanceId"), i.get("Message") or i.get("Reason") or "no message")
                         for i in answer.get("InstanceSet") or [] if i.get("Return") is False)
         if not failures:
-            return
+            return []
         really = [i for i in still_failed() if i in failures]
+        if really and not strict:
+            self.module.warn("%d of %d nodes this run added beyond count could not be removed yet (%s): a run "
+                             "with exact_count=true removes them" % (len(really), len(ids), "; ".join(
+                                 "%s: %s" % (i, failures[i]) for i in really)))
+            return really
         if really:
             done = [i for i in ids if i not in really]
             if verb == "added to":
@@ -763,7 +777,7 @@ class KceNode(kce.OnCluster, KsyunResource):
             self.wait_removed(self.removed + going)
         return []
 
-    def remove(self, nodes, record=True):
+    def remove(self, nodes, record=True, strict=True):
         """DeleteClusterInstances for `nodes`, in this order, at most DELETE_BATCH per request; the ids
         removed. A request that fails after earlier ones fails the task saying what those removed (in
         `removed`, or `reconciled` when `record` is false)."""
@@ -794,11 +808,11 @@ class KceNode(kce.OnCluster, KsyunResource):
                             % (err, k, len(chunks), DELETE_BATCH, k - 1, len(done), "" if len(done) == 1 else "s",
                                ", ".join(labels(n for n in nodes if n["InstanceId"] in done))),
                             error=err.to_dict(), **self.so_far())
-            self.check_returns(answer, chunk_ids, "removed from",
+            left = self.check_returns(answer, chunk_ids, "removed from",
                                lambda batch=chunk_ids: [n["InstanceId"] for n in self.nodes_of(batch)
                                                         if n.get("InstanceStatus") != kce.NODE_DELETING],
-                               done_before=done, record=record)
-            done.extend(chunk_ids)
+                               done_before=done, record=record, strict=strict)
+            done.extend(i for i in chunk_ids if i not in (left or []))
         self.record_removed(done, record)
         return [i for i in ids if i in done]
 

@@ -65,10 +65,13 @@ def group_now(url):
             and n.get("InstanceStatus") != kce.NODE_DELETING]
 
 
-@pytest.mark.parametrize("runs,exact", [(2, False), (4, False), (4, True)], ids=["2-runs", "4-runs", "4-runs-exact"])
-def test_racing_runs_scale_a_group_to_exactly_count(runs, exact):
+@pytest.mark.parametrize("runs,exact,lifecycle", [(2, False, 0), (4, False, 0), (4, True, 0), (2, False, 2)],
+                         ids=["2-runs", "4-runs", "4-runs-exact", "2-runs-slow-nodes"])
+def test_racing_runs_scale_a_group_to_exactly_count(runs, exact, lifecycle):
+    """lifecycle: seconds per stage of a node (building, installing, normal): with 2, the nodes a run
+    added beyond count are still being built when it finds them."""
     with tempfile.TemporaryDirectory(prefix="ksyun-race-") as work:
-        emu = EmulatorProcess(work, "--strict-params", "--latency-ms", "700")
+        emu = EmulatorProcess(work, "--strict-params", "--latency-ms", "700", lifecycle_seconds=lifecycle)
         try:
             rc, text, first = finish(*start(work, emu.url, "first", 2))
             assert rc == 0, text
@@ -85,9 +88,10 @@ def test_racing_runs_scale_a_group_to_exactly_count(runs, exact):
             outs = [r for _, _, r in results if r is not None]
             created = [set(r["added"]) | set(r.get("reconciled", [])) for r in outs]
             reconciled = sum(len(r.get("reconciled", [])) for r in outs)
-            print("\nkce_node race, %d runs%s: %d failed, %d nodes at the end (count 4), %d duplicated names, "
+            print("\nkce_node race, %d runs%s%s: %d failed, %d nodes at the end (count 4), %d duplicated names, "
                   "%d nodes created, %d removed again by their own run (reconciled), %.1f s"
-                  % (runs, " (exact_count)" if exact else "", len(failed), len(final), duplicates,
+                  % (runs, " (exact_count)" if exact else "", " (nodes built in %d s)" % (2 * lifecycle) if lifecycle else "",
+                     len(failed), len(final), duplicates,
                      sum(len(c) for c in created), reconciled, seconds))
             assert failed == [], failed[0][-5000:] if failed else ""
             assert len(final) == 4 and duplicates == 0, sorted(names)
