@@ -808,10 +808,11 @@ class KceNode(kce.OnCluster, KsyunResource):
                             % (err, k, len(chunks), DELETE_BATCH, k - 1, len(done), "" if len(done) == 1 else "s",
                                ", ".join(labels(n for n in nodes if n["InstanceId"] in done))),
                             error=err.to_dict(), **self.so_far())
-            left = self.check_returns(answer, chunk_ids, "removed from",
-                               lambda batch=chunk_ids: [n["InstanceId"] for n in self.nodes_of(batch)
-                                                        if n.get("InstanceStatus") != kce.NODE_DELETING],
-                               done_before=done, record=record, strict=strict)
+
+            def still_there(batch=chunk_ids):
+                return [n["InstanceId"] for n in self.nodes_of(batch) if n.get("InstanceStatus") != kce.NODE_DELETING]
+            left = self.check_returns(answer, chunk_ids, "removed from", still_there,
+                                      done_before=done, record=record, strict=strict)
             done.extend(i for i in chunk_ids if i not in (left or []))
         self.record_removed(done, record)
         return [i for i in ids if i in done]

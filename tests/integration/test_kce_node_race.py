@@ -50,7 +50,7 @@ def start(work, url, tag, count, exact=False):
 
 
 def finish(proc, out):
-    text, _ = proc.communicate(timeout=600)
+    text = proc.communicate(timeout=600)[0]
     result = None
     if os.path.exists(out):
         with open(out) as f:
@@ -81,11 +81,11 @@ def test_racing_runs_scale_a_group_to_exactly_count(runs, exact, lifecycle):
             procs = [start(work, emu.url, "run%d" % i, 4, exact) for i in range(runs)]
             results = [finish(*p) for p in procs]
             seconds = time.monotonic() - started
-            failed = [text for rc, text, _ in results if rc != 0]
+            failed = [text for rc, text, result in results if rc != 0]
             final = group_now(emu.url)
             names = [n["InstanceName"] for n in final]
             duplicates = len(names) - len(set(names))
-            outs = [r for _, _, r in results if r is not None]
+            outs = [result for rc, text, result in results if result is not None]
             created = [set(r["added"]) | set(r.get("reconciled", [])) for r in outs]
             reconciled = sum(len(r.get("reconciled", [])) for r in outs)
             print("\nkce_node race, %d runs%s%s: %d failed, %d nodes at the end (count 4), %d duplicated names, "
