@@ -539,11 +539,11 @@ class KceNode(kce.OnCluster, KsyunResource):
         # numbered on from every node of that name, deleting ones too: no two nodes share a name
         start = max([number_in(n, name) for n in workers if number_in(n, name) is not None] or [0]) + 1
         new_names = ["%s-%d" % (name, start + i) for i in range(missing)]
-        self.removed = [n["InstanceId"] for n in surplus]
         self.before = dict(count=len(ranked), nodes=labels(ranked))
         self.after = dict(count=len(kept) + missing, nodes=labels(kept) + ["%s (new)" % n for n in new_names])
         if self.check_mode:
             self.changed = bool(missing or surplus)
+            self.removed = [n["InstanceId"] for n in surplus]
             return ranked
         seen = None
         if missing:
@@ -765,9 +765,9 @@ class KceNode(kce.OnCluster, KsyunResource):
         going = [n["InstanceId"] for n in nodes if n.get("InstanceStatus") == kce.NODE_DELETING]
         self.before = dict(nodes=labels(todo))
         self.after = dict(nodes=[])
-        self.removed = [n["InstanceId"] for n in todo]
         if self.check_mode:
             self.changed = bool(todo)
+            self.removed = [n["InstanceId"] for n in todo]
             return []
         if todo:
             self.running_cluster(cluster, need="removing nodes")
