@@ -77,6 +77,9 @@ options:
       - With V(true), nodes beyond O(count) are removed, the newest first (see the description); a second
         node of the same name (left by an older version of the collection, or by hand) is removed
         before any other. With V(false) a group larger than O(count) is left as it is.
+      - These are removed whoever added them, as the option asks; when runs race, they can be nodes a
+        racing run added beyond O(count), which that run removes itself too (the same nodes, never a
+        node every run keeps).
     type: bool
     default: false
   node_para:
@@ -595,6 +598,9 @@ class KceNode(kce.OnCluster, KsyunResource):
         if pause > 0:
             time.sleep(pause)
         nodes = self.group()
+        # an added node already gone or going (removed by a racing run with exact_count) is not reported
+        present = set(n["InstanceId"] for n in nodes)
+        self.added = [i for i in self.added if i in present]
         kept = set(n["InstanceId"] for n in survivors(nodes, p["name"], p["count"]))
         extra = [n for n in oldest_first(nodes, p["name"])[::-1] if n["InstanceId"] not in kept]
         mine = [n for n in extra if n["InstanceId"] in own]

@@ -319,3 +319,20 @@ def test_node_info_takes_cluster_name(run):
     assert missing["rc"] == 1 and missing["msg"] == "cluster named no-such-cluster does not exist"
     both = run(kce_node_info, main=kce_node_info.main, cluster_name="x", cluster_id=MAIN)
     assert both["rc"] == 1 and "mutually exclusive" in both["msg"] and both["requests"] == []
+
+
+def test_nodes_a_racing_exact_count_run_removed_are_not_reported_as_added(run, monkeypatch):
+    group(run, "gone", 2)
+    real_add, real_delete = kce.add_cluster_instances, kce.delete_cluster_instances
+
+    def racing(client, cluster_id, instance_set, dry_run=False):
+        real_add(client, cluster_id, instance_set)            # the other run's nodes, older
+        run.emu.advance(2)
+        answer = real_add(client, cluster_id, instance_set, dry_run)
+        # a run with exact_count=true reads the group now and removes the newest: these
+        real_delete(client, cluster_id, [i["InstanceId"] for i in answer["InstanceSet"]])
+        return answer
+    monkeypatch.setattr(kce, "add_cluster_instances", racing)
+    out = group(run, "gone", 4, wait_timeout=20)
+    assert out["changed"] is True and out["added"] == [] and "reconciled" not in out
+    assert names_of(out["nodes"]) == ["gone-1", "gone-2", "gone-3", "gone-4"]
