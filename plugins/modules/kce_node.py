@@ -16,14 +16,34 @@ description:
   - Adds worker nodes to a Kubernetes cluster of the Kingsoft Cloud Container Engine (KCE) and removes
     them, with the C(AddClusterInstances), C(AddExistedInstances), C(AddClusterEpcInstances) and
     C(DeleteClusterInstances) API actions.
-  - "O(source=new): a B(worker group) of new KEC virtual machines: the Worker nodes named O(name) or
-    O(name)C(-<number>). The module ensures the group has O(count) nodes (at least, or exactly with
-    O(exact_count=true)); re-running it changes nothing."
+  - "O(source=new): a B(worker group) of new KEC virtual machines. Its nodes are exactly the Worker
+    nodes on KEC virtual machines named O(name)C(-<number>) (the number written without leading zeros):
+    the group C(web-1) holds C(web-1-1), C(web-1-2)..., never C(web-1), which is node 1 of the group
+    C(web); a bare-metal (EPC) node is never a group's node, whatever its name. The module ensures the
+    group has O(count) nodes (at least, or exactly with O(exact_count=true)); re-running it changes nothing."
+  - "B(The newest first): nodes are ordered by their creation time (C(KecInstancePara.CreateTime)), then
+    by their number as a number (C(web-11) is newer than C(web-9) when both were created in the same
+    second), then by id. O(exact_count=true) removes the newest; the oldest are kept."
+  - Removals (O(exact_count), O(state=absent)) are sent in C(DeleteClusterInstances) requests of at most
+    100 nodes (the API takes C(InstanceId.N) with N up to 100), the newest first; check mode reports
+    the same nodes in the same order. When a request fails after earlier ones were accepted, the task
+    fails naming the request and the nodes the earlier ones removed (in RV(removed)).
+  - Diff mode (C(--diff)) lists each node as its name followed by its id in parentheses (the word
+    C(new) for a node still to be created), so a reviewer of C(--check --diff) sees which nodes would
+    go; the progress lines of the task name the nodes it adds and removes.
+  - "B(Racing runs): two runs of the same task at once (AWX jobs that overlap) may both add the missing
+    nodes. About a second after its add, each run reads the group again; every run then computes the
+    same nodes to keep (the oldest, one per name, O(count) of them) and removes only the nodes it added
+    itself beyond them (in RV(reconciled)): the group ends at O(count) with no name twice, every run
+    succeeds, and no run removes a node it did not create."
   - O(source=existing) adds existing KEC servers (O(instance_ids)); their system disk is reinstalled.
     O(source=epc) adds existing bare-metal (EPC) servers to a bare-metal cluster.
   - O(state=absent) removes the nodes of O(instance_ids), or the whole group O(name). Only Worker nodes
     can be removed; a master node is refused before anything is changed.
   - The cluster must be C(running); with O(wait), a cluster still being built is waited for first.
+  - In check mode, a cluster that does not exist (yet) does not fail the task (O(state=present)); it
+    reports C(changed) with a message saying that the task needs the cluster in a real run, as for a
+    play that creates the cluster in an earlier task.
 options:
   source:
     description:
@@ -32,6 +52,9 @@ options:
       - V(existing) adds the existing KEC servers O(instance_ids) (C(AddExistedInstances)); they must be
         stopped, in the cluster's VPC and in no cluster (C(DescribeExistedInstances) is checked first,
         and a server that cannot join fails the task with the API's reason). Needs O(reinstall_system=true).
+        A server named like a node of a worker group the cluster has (C(web-7) while the group C(web)
+        exists) is refused before anything is changed; the group would count it as its own and could
+        remove it. Rename it first.
       - V(epc) adds the bare-metal servers O(instance_ids) (C(AddClusterEpcInstances)); each must be
         offered by C(DescribeEpcForCluster) for the cluster (checked first).
     type: str
@@ -39,8 +62,9 @@ options:
     default: new
   name:
     description:
-      - The worker group (O(source=new)), the Worker nodes named O(name) or O(name)C(-<number>). New
-        nodes are named O(name)C(-<number>), numbered on from the group's highest number.
+      - The worker group (O(source=new)), the Worker KEC nodes named O(name)C(-<number>). New nodes are
+        named O(name)C(-<number>), numbered on from the highest number of any Worker of that name (nodes
+        being deleted too), so that no two nodes share a name.
       - With O(state=absent) and no O(instance_ids), the group to remove.
     type: str
   count:
@@ -50,8 +74,12 @@ options:
     type: int
   exact_count:
     description:
-      - With V(true), nodes beyond O(count) are removed, the newest first. With V(false) a group larger
-        than O(count) is left as it is.
+      - With V(true), nodes beyond O(count) are removed, the newest first (see the description); a second
+        node of the same name (left by an older version of the collection, or by hand) is removed
+        before any other. With V(false) a group larger than O(count) is left as it is.
+      - These are removed whoever added them, as the option asks; when runs race, they can be nodes a
+        racing run added beyond O(count), which that run removes itself too (the same nodes, never a
+        node every run keeps).
     type: bool
     default: false
   node_para:
@@ -71,7 +99,8 @@ options:
     type: str
   instance_ids:
     description:
-      - The servers to add (O(source=existing) or O(source=epc)) or the nodes to remove (O(state=absent)).
+      - The servers to add (O(source=existing) or O(source=epc)) or the nodes to remove (O(state=absent),
+        removed in this order, at most 100 per request).
     type: list
     elements: str
   image_id:
@@ -124,6 +153,17 @@ notes:
   - O(wait_timeout) bounds each wait on its own (for the cluster to run, then for the nodes).
   - A per-server failure in the answer of an add or a removal (C(Return=false)) fails the task naming
     each server and the API's message.
+  - Membership is decided from names, the only mark the API returns. A KEC server added to the cluster
+    by another tool (or before the group existed) and named O(name)C(-<number>) is counted as a node
+    of the group O(name).
+  - The reconciliation of racing runs relies on a node being listed by C(DescribeClusterInstance) as
+    soon as C(AddClusterInstances) has created it, with that second as its C(CreateTime). When the
+    answer of this run's C(AddClusterInstances) is lost and another run added nodes of the same names,
+    the run cannot tell its nodes from the other's; it removes none of them and warns; a run with
+    O(exact_count=true) then removes the newest. A run killed between its add and its second read
+    leaves its extra nodes; the next run with O(exact_count=true) removes them.
+  - "Changed: a write the API refused reports C(changed: false); one whose answer was lost or timed
+    out (it may have been carried out) reports C(changed: true), also in a failed result."
 extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.kce.cluster
@@ -224,11 +264,26 @@ added:
   elements: str
   sample: [323bf08c-fbfb-46c0-b140-0123456789ab]
 removed:
-  description: The ids of the nodes removed (in check mode, that would be removed).
+  description:
+    - The ids of the nodes removed (in check mode, that would be removed), in the order they were sent,
+      the newest first. In a failed result, those the accepted requests removed.
   returned: always
   type: list
   elements: str
   sample: []
+reconciled:
+  description:
+    - The ids of the nodes this run added and then removed again because a run at the same time had
+      added the same nodes (see the description); absent when there was nothing to reconcile.
+  returned: when a racing run added nodes of the group at the same time
+  type: list
+  elements: str
+  sample: [3f09cac4-8a1e-4960-8858-0123456789ab]
+msg:
+  description: In check mode, why a task on a cluster that does not exist yet reports a change.
+  returned: in check mode, when the cluster does not exist
+  type: str
+  sample: "check mode: cluster named production does not exist (yet): in a real run this task needs it, ..."
 api_calls:
   description: The API actions made, in order (retries included), for building least-privilege policies.
   returned: when I(debug_api_calls=true)
@@ -238,8 +293,10 @@ api_calls:
 """
 
 import re
+import time
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
     KsyunResource, state_option, wait_options)
@@ -247,6 +304,14 @@ from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
 #: NodePara keys the module sets itself
 OWN_KEYS = ("MaxCount", "MinCount", "InstanceName", "InstanceNameSuffix")
 SECRETS = ("InstancePassword",)
+#: DeleteClusterInstances takes InstanceId.N with N in 1..100 (the document): larger removals are batched
+DELETE_BATCH = 100
+#: seconds between an add and the read that reconciles it with racing runs. CreateTime counts whole
+#: seconds: a node another run adds after that read is then strictly newer than every node this run
+#: added, so it can only rank after them (see `survivors`)
+SETTLE = 1.1
+#: a name of the form <group>-<number> (the number written as the API writes it: no leading zero)
+MEMBER_NAME = re.compile(r"^(.*)-(0|[1-9][0-9]*)$")
 
 
 def _create_time(node):
@@ -254,19 +319,68 @@ def _create_time(node):
     return para.get("CreateTime") or ""
 
 
+def number_in(node, name):
+    """The number of `node` in the worker group `name`, or None when it is not a member.
+
+    A member is a Worker node on a KEC virtual machine named exactly ``<name>-<number>``: the group
+    ``web-1`` holds ``web-1-1``, never ``web-1`` (node 1 of ``web``); a bare-metal (EPC) server is
+    never a member, whatever its name.
+    """
+    if node.get("InstanceRole") != "Worker" or "EpcInstancePara" in node:
+        return None
+    match = MEMBER_NAME.match(node.get("InstanceName") or "")
+    return int(match.group(2)) if match and match.group(1) == name else None
+
+
+def oldest_first(nodes, name):
+    """By creation time, then by the group number as a number (web-9 before web-11), then by id."""
+    return sorted(nodes, key=lambda n: (_create_time(n), number_in(n, name) or 0, n.get("InstanceId") or ""))
+
+
+def survivors(nodes, name, count):
+    """The members a group of `count` keeps: the oldest first, one node per name.
+
+    Every run computes the same from the same nodes, and a node missing from a run's read (added
+    later, see SETTLE) ranks after every node it kept: racing runs agree on what stays.
+    """
+    kept, names = [], set()
+    for node in oldest_first(nodes, name):
+        if len(kept) >= count:
+            break
+        if node.get("InstanceName") not in names:
+            kept.append(node)
+            names.add(node.get("InstanceName"))
+    return kept
+
+
+def label(node):
+    """'web-3 (6f2f…)': how a node is named in diffs, progress lines and messages."""
+    if node.get("InstanceName"):
+        return "%s (%s)" % (node["InstanceName"], node.get("InstanceId"))
+    return node.get("InstanceId") or "?"
+
+
+def labels(nodes):
+    return [label(n) for n in nodes]
+
+
 def summary(nodes):
-    """'normal: 2 nodes; installing: id1, id2' for wait messages (ids of the nodes not normal)."""
+    """'normal: 2 nodes; installing: web-3 (id3), web-4 (id4)' for wait messages (the nodes not normal named)."""
     by_status = {}
     for node in nodes:
-        by_status.setdefault(node.get("InstanceStatus"), []).append(node.get("InstanceId"))
+        by_status.setdefault(node.get("InstanceStatus"), []).append(label(node))
     parts = []
     for status in sorted(by_status, key=str):
-        ids = by_status[status]
+        names = by_status[status]
         if status == kce.NODE_READY:
-            parts.append("%s: %d node%s" % (status, len(ids), "" if len(ids) == 1 else "s"))
+            parts.append("%s: %d node%s" % (status, len(names), "" if len(names) == 1 else "s"))
         else:
-            parts.append("%s: %s" % (status, ", ".join(ids)))
+            parts.append("%s: %s" % (status, ", ".join(names)))
     return "; ".join(parts) or "no nodes"
+
+
+def batches(items, size=DELETE_BATCH):
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 class KceNode(kce.OnCluster, KsyunResource):
@@ -292,6 +406,8 @@ class KceNode(kce.OnCluster, KsyunResource):
         super(KceNode, self).__init__(module)
         self.added = []
         self.removed = []
+        self.reconciled = []
+        self._workers = None
 
     # ------------------------------------------------------------------ checks
     @staticmethod
@@ -344,14 +460,18 @@ class KceNode(kce.OnCluster, KsyunResource):
             return summary(raw)
         return raw.get("Status") if raw is not None else None
 
-    def is_group(self, node):
-        return (node.get("InstanceRole") == "Worker"
-                and re.match(r"^%s(-[0-9]+)?$" % re.escape(self.params["name"]), node.get("InstanceName") or ""))
+    def workers(self, fresh=False):
+        """Every Worker node of the cluster, deleting ones too (one read, kept until `fresh`)."""
+        if self._workers is None or fresh:
+            self._workers = kce.describe_cluster_instances(self.client, self.cluster_id,
+                                                           filters={"instance-role": ["Worker"]})
+        return self._workers
 
     def group(self):
-        """The Worker nodes of the group `name` (deleting ones left out)."""
-        workers = kce.describe_cluster_instances(self.client, self.cluster_id, filters={"instance-role": ["Worker"]})
-        return [n for n in workers if self.is_group(n) and n.get("InstanceStatus") != kce.NODE_DELETING]
+        """The members of the group `name` (deleting ones left out), read now."""
+        name = self.params["name"]
+        return [n for n in self.workers(fresh=True)
+                if number_in(n, name) is not None and n.get("InstanceStatus") != kce.NODE_DELETING]
 
     def nodes_of(self, ids):
         """The nodes of the cluster with these ids (any role), matched by id."""
@@ -366,56 +486,151 @@ class KceNode(kce.OnCluster, KsyunResource):
         problem = self.validate()
         if problem:
             self.fail(problem)
-        with self.m.fail_on_error():
+        try:
             cluster = self.find_cluster()
             if self.params["state"] == "absent":
                 final = self.absent_nodes(cluster)
+            elif cluster is None and self.check_mode:
+                return self.cluster_not_there_yet()
             else:
                 self.running_cluster(cluster, need="adding nodes")
                 final = self.present_group() if self.params["source"] == "new" else self.present_servers()
-        self.exit(final, added=self.added, removed=self.removed)
+        except KsyunError as err:
+            self.m.fail_error(err, **self.so_far())
+        self.exit(final, **self.so_far())
+
+    def cluster_not_there_yet(self):
+        """Check mode of a play that creates the cluster in an earlier task: predict, do not fail."""
+        p = self.params
+        self.changed = True
+        if p["source"] == "new":
+            self.before = dict(count=0, nodes=[])
+            self.after = dict(count=p["count"], nodes=["%s-%d (new)" % (p["name"], i + 1) for i in range(p["count"])])
+        else:
+            self.before = dict(nodes=[])
+            self.after = dict(nodes=list(p["instance_ids"]))
+        self.result["msg"] = ("check mode: %s does not exist (yet): in a real run this task needs it, for example "
+                              "created by an earlier task of the play" % self.cluster_text())
+        self.exit([], added=[], removed=[])
+
+    def wrote(self, send, reread=None):
+        """`write()`, and `changed` from what it did: set once the write took effect, or may have (an
+        answer lost or timed out); an answer refusing it leaves `changed` as it was."""
+        try:
+            done = self.write(send, reread)
+        except KsyunError as err:
+            if err.maybe_applied:
+                self.changed = True
+            raise
+        self.changed = True
+        return done
 
     def present_group(self):
         p = self.params
-        nodes = self.group()
-        have = [n["InstanceId"] for n in sorted(nodes, key=lambda n: (_create_time(n), n.get("InstanceName")))]
-        missing = p["count"] - len(have)
-        surplus = have[p["count"]:][::-1] if p["exact_count"] and missing < 0 else []   # the newest first
-        kept = [i for i in have if i not in surplus]
-        if missing > 0 and p["node_para"] is None:
+        name, count = p["name"], p["count"]
+        workers = self.workers()
+        ranked = oldest_first([n for n in workers if number_in(n, name) is not None
+                               and n.get("InstanceStatus") != kce.NODE_DELETING], name)
+        if p["exact_count"]:
+            kept = survivors(ranked, name, count)
+            kept_ids = set(n["InstanceId"] for n in kept)
+            surplus = [n for n in ranked[::-1] if n["InstanceId"] not in kept_ids]   # the newest first
+        else:
+            kept, surplus = ranked, []
+        missing = max(0, count - len(kept))
+        if missing and p["node_para"] is None:
             self.fail("the group %s of %s has %d node(s), count is %d: adding nodes needs node_para"
-                      % (p["name"], self.cluster_text(), len(have), p["count"]))
-        self.changed = missing > 0 or bool(surplus)
-        self.removed = surplus
-        self.before = dict(count=len(have), instance_ids=sorted(have))
-        self.after = dict(count=len(kept) + max(0, missing), instance_ids=sorted(kept))
+                      % (name, self.cluster_text(), len(kept), count))
+        # numbered on from every node of that name, deleting ones too: no two nodes share a name
+        start = max([number_in(n, name) for n in workers if number_in(n, name) is not None] or [0]) + 1
+        new_names = ["%s-%d" % (name, start + i) for i in range(missing)]
+        self.before = dict(count=len(ranked), nodes=labels(ranked))
+        self.after = dict(count=len(kept) + missing, nodes=labels(kept) + ["%s (new)" % n for n in new_names])
         if self.check_mode:
-            return nodes
-        if missing > 0:
-            self.added = self.write(lambda: self.add_new(nodes, missing), lambda: self.new_in_group(have))
-            self.after["instance_ids"] = sorted(kept + self.added)
+            self.changed = bool(missing or surplus)
+            self.removed = [n["InstanceId"] for n in surplus]
+            return ranked
+        seen = None
+        if missing:
+            before_ids = set(n["InstanceId"] for n in workers)
+            sure = [True]
+
+            def found():
+                # a lost answer: the nodes of the names it asked for that were not there before. A racing
+                # run may have made nodes of the same names, so these are never removed by this run
+                sure[0] = False
+                new = [n["InstanceId"] for n in self.workers(fresh=True)
+                       if n["InstanceId"] not in before_ids and n.get("InstanceName") in new_names]
+                return new or None
+            self.m.progress("adding %d node%s to the group %s of %s: %s"
+                            % (missing, "" if missing == 1 else "s", name, self.cluster_text(), ", ".join(new_names)))
+            self.added = self.wrote(lambda: self.add_new(missing, start), found)
+            seen = self.reconcile(self.added if sure[0] else [], time.monotonic())
+            by_id = dict((n["InstanceId"], n) for n in seen)
+            self.after = dict(count=len(kept) + len(self.added),
+                              nodes=labels(kept) + labels(by_id.get(i, dict(InstanceId=i)) for i in self.added))
         if surplus:
             self.remove(surplus)
             if p["wait"]:
-                self.wait_removed(surplus)
-            nodes = None
-        return self.settle(self.group, kept + self.added, None if self.changed else nodes)
+                self.wait_removed(self.removed)
 
-    def add_new(self, nodes, missing):
-        name = self.params["name"]
-        numbers = [int(m.group(1)) for m in (re.match(r"^%s-([0-9]+)$" % re.escape(name), n.get("InstanceName") or "")
-                                             for n in nodes) if m]
-        para = dict(self.params["node_para"], MaxCount=missing, MinCount=missing, InstanceName=name,
-                    InstanceNameSuffix=max(numbers or [0]) + 1)
+        def fetch():
+            return oldest_first(self.group(), name)
+        if not (missing or surplus):
+            return self.settle(fetch, [], ranked)
+        # the read that reconciled is the group as it is, unless something was removed since
+        last = oldest_first(seen, name) if seen is not None and not (surplus or self.reconciled) else None
+        return self.settle(fetch, [n["InstanceId"] for n in kept] + self.added, last)
+
+    def add_new(self, missing, start):
+        para = dict(self.params["node_para"], MaxCount=missing, MinCount=missing, InstanceName=self.params["name"],
+                    InstanceNameSuffix=start)
         if self.params["instance_password"] is not None and para.get("InstancePassword") is None:
             para["InstancePassword"] = self.params["instance_password"]
         answer = kce.add_cluster_instances(self.client, self.cluster_id, [{"NodeRole": "Worker", "NodePara": [para]}])
         return [i["InstanceId"] for i in answer.get("InstanceSet") or []]
 
-    def new_in_group(self, before):
-        """After an AddClusterInstances whose answer was lost: the group's new nodes, or None."""
-        new = [n["InstanceId"] for n in self.group() if n["InstanceId"] not in before]
-        return new or None
+    def reconcile(self, own, added_at):
+        """Racing runs of the same task each add the missing nodes: once the adds are all visible
+        (SETTLE after this one), every run computes the same survivors and removes only the nodes it
+        added itself that are not among them (a run never removes a node it did not create).
+        Returns the group as read."""
+        p = self.params
+        pause = added_at + SETTLE - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        nodes = self.group()
+        # an added node already gone or going (removed by a racing run with exact_count) is not reported
+        present = set(n["InstanceId"] for n in nodes)
+        self.added = [i for i in self.added if i in present]
+        kept = set(n["InstanceId"] for n in survivors(nodes, p["name"], p["count"]))
+        extra = [n for n in oldest_first(nodes, p["name"])[::-1] if n["InstanceId"] not in kept]
+        mine = [n for n in extra if n["InstanceId"] in own]
+        if extra and not own:
+            self.module.warn("the group %s of %s has %d nodes, count is %d, and the answer of this run's "
+                             "AddClusterInstances was lost: it cannot tell its nodes from those of another run "
+                             "and removed none (%s); a run with exact_count=true removes the newest"
+                             % (p["name"], self.cluster_text(), len(nodes), p["count"], ", ".join(labels(extra))))
+        if not mine:
+            return nodes
+        self.m.progress("the group %s of %s has %d nodes, count is %d (another run added nodes at the same time): "
+                        "removing the %d this run added beyond it: %s"
+                        % (p["name"], self.cluster_text(), len(nodes), p["count"], len(mine), ", ".join(labels(mine))))
+        mine_ids = [n["InstanceId"] for n in mine]
+        if p["wait"]:
+            # removed once built: the API may refuse to remove a node that is still being installed
+            done = (kce.NODE_READY, kce.NODE_DELETING) + kce.NODE_FAILED
+            now = self.wait_for(lambda: self.nodes_of(mine_ids),
+                                lambda found: all(n.get("InstanceStatus") in done for n in found),
+                                what="the %d nodes this run added beyond count (removed once built)" % len(mine))
+            going = set(n["InstanceId"] for n in now if n.get("InstanceStatus") == kce.NODE_DELETING)
+            mine = [n for n in mine if n["InstanceId"] not in going and n["InstanceId"] in
+                    set(x["InstanceId"] for x in now)]
+        self.remove(mine, record=False, strict=p["wait"])
+        self.added = [i for i in self.added if i not in self.reconciled]
+        if p["wait"] and self.reconciled:
+            self.wait_removed(self.reconciled)
+        return nodes
 
     def present_servers(self):
         p = self.params
@@ -426,20 +641,23 @@ class KceNode(kce.OnCluster, KsyunResource):
         if masters:
             self.fail("these servers are already nodes of %s, but not Worker nodes: %s" % (self.cluster_text(), ", ".join(masters)))
         todo = [i for i in ids if i not in have or have[i].get("InstanceStatus") == kce.NODE_DELETING]
+        names = {}
         if todo:
-            self.check_joinable(todo)
-        self.changed = bool(todo)
-        self.before = dict(instance_ids=sorted(i for i in ids if i not in todo))
-        self.after = dict(instance_ids=sorted(ids))
+            names = self.check_joinable(todo)
+        self.before = dict(nodes=labels(have[i] for i in ids if i not in todo))
+        self.after = dict(nodes=[label(have[i]) if i in have else label(dict(InstanceId=i, InstanceName=names.get(i)))
+                                 for i in ids])
         if self.check_mode:
+            self.changed = bool(todo)
             return [have[i] for i in ids if i in have]
         if todo:
-            self.write(lambda: self.add_servers(todo), lambda: self.joined(todo))
+            self.wrote(lambda: self.add_servers(todo), lambda: self.joined(todo))
             self.added = list(todo)
         return self.settle(lambda: self.nodes_of(ids), ids, None if todo else nodes)
 
     def check_joinable(self, ids):
-        """Fail (before any write) naming each server that cannot join, with the API's reason."""
+        """Fail (before any write) naming each server that cannot join, with the API's reason; the
+        names of the servers ({id: name}) when all can."""
         if self.params["source"] == "existing":
             listed = dict((i.get("InstanceId"), i) for i in kce.describe_existed_instances(
                 self.client, cluster_id=self.cluster_id, instance_ids=ids))
@@ -455,14 +673,34 @@ class KceNode(kce.OnCluster, KsyunResource):
                     bad.append("%s: %s" % (iid, reason))
             if bad:
                 self.fail("these KEC servers cannot join %s: %s" % (self.cluster_text(), "; ".join(bad)))
-        else:
-            offered = set(i.get("InstanceId") for i in kce.describe_epc_for_cluster(
-                self.client, cluster_id=self.cluster_id, instance_ids=ids))
-            bad = [i for i in ids if i not in offered]
-            if bad:
-                self.fail("these bare-metal servers are not offered by DescribeEpcForCluster for %s (in another "
-                          "cluster or VPC, or not booted from a container-service image): %s"
-                          % (self.cluster_text(), ", ".join(bad)))
+            names = dict((iid, listed[iid].get("InstanceName")) for iid in ids)
+            self.check_not_like_a_group(names)
+            return names
+        listed = dict((i.get("InstanceId"), i) for i in kce.describe_epc_for_cluster(
+            self.client, cluster_id=self.cluster_id, instance_ids=ids))
+        bad = [i for i in ids if i not in listed]
+        if bad:
+            self.fail("these bare-metal servers are not offered by DescribeEpcForCluster for %s (in another "
+                      "cluster or VPC, or not booted from a container-service image): %s"
+                      % (self.cluster_text(), ", ".join(bad)))
+        # a bare-metal node is never a member of a worker group, whatever its name
+        return dict((iid, listed[iid].get("InstanceName")) for iid in ids)
+
+    def check_not_like_a_group(self, names):
+        """An existing KEC server named <group>-<number> while the cluster has that worker group would be
+        counted as one of its nodes (and could be removed by it): refused, naming each."""
+        wanted = dict((iid, MEMBER_NAME.match(n or "")) for iid, n in names.items())
+        wanted = dict((iid, m.group(1)) for iid, m in wanted.items() if m)
+        if not wanted:
+            return
+        others = [n for n in self.workers() if n.get("InstanceId") not in names]
+        clash = sorted("%s (%s): a node of the worker group %s" % (names[iid], iid, group)
+                       for iid, group in wanted.items()
+                       if any(number_in(n, group) is not None for n in others))
+        if clash:
+            self.fail("these KEC servers are named like the nodes of a worker group of %s, which would count them "
+                      "as its own and could remove them (exact_count, state=absent): %s. Rename them first"
+                      % (self.cluster_text(), "; ".join(clash)))
 
     def add_servers(self, ids):
         p = self.params
@@ -478,6 +716,7 @@ class KceNode(kce.OnCluster, KsyunResource):
             answer = kce.add_existed_instances(self.client, self.cluster_id, [{"NodeRole": "Worker", "KecPara": paras}])
         else:
             answer = kce.add_cluster_epc_instances(self.client, self.cluster_id, ids)
+        self.changed = True
         self.check_returns(answer, ids, "added to", lambda: [i for i in ids if i not in self.joined(ids, missing=True)])
         return True
 
@@ -489,23 +728,29 @@ class KceNode(kce.OnCluster, KsyunResource):
             return nodes
         return True if nodes >= set(ids) else None
 
-    def check_returns(self, answer, ids, verb, still_failed):
+    def check_returns(self, answer, ids, verb, still_failed, done_before=(), record=True, strict=True):
         """Fail naming each server whose InstanceSet item says Return=false, unless a re-read shows that
         it did what was asked after all (`still_failed()` -> the ids that really failed)."""
         failures = dict((i.get("InstanceId"), i.get("Message") or i.get("Reason") or "no message")
                         for i in answer.get("InstanceSet") or [] if i.get("Return") is False)
         if not failures:
-            return
+            return []
         really = [i for i in still_failed() if i in failures]
+        if really and not strict:
+            self.module.warn("%d of %d nodes this run added beyond count could not be removed yet (%s): a run "
+                             "with exact_count=true removes them" % (len(really), len(ids), "; ".join(
+                                 "%s: %s" % (i, failures[i]) for i in really)))
+            return really
         if really:
             done = [i for i in ids if i not in really]
             if verb == "added to":
                 self.added = done
             else:
-                self.removed = done
+                self.record_removed(list(done_before) + done, record)
+            self.changed = bool(done or done_before)
             self.fail("%d of %d servers could not be %s %s: %s" % (
                 len(really), len(ids), verb, self.cluster_text(),
-                "; ".join("%s: %s" % (i, failures[i]) for i in really)), added=self.added, removed=self.removed)
+                "; ".join("%s: %s" % (i, failures[i]) for i in really)), **self.so_far())
 
     # ------------------------------------------------------------------ removal
     def absent_nodes(self, cluster):
@@ -515,44 +760,87 @@ class KceNode(kce.OnCluster, KsyunResource):
             self.before = self.after = {}
             return []
         if p["instance_ids"] is not None:
-            nodes = self.nodes_of(p["instance_ids"])
+            found = dict((n["InstanceId"], n) for n in self.nodes_of(p["instance_ids"]))
+            nodes = [found[i] for i in p["instance_ids"] if i in found]
             masters = sorted("%s (%s)" % (n["InstanceId"], n.get("InstanceRole")) for n in nodes
                              if n.get("InstanceRole") != "Worker")
             if masters:
                 self.fail("only Worker nodes can be removed; these are master nodes of %s: %s"
                           % (self.cluster_text(), ", ".join(masters)))
         else:
-            nodes = self.group()
-        todo = [n["InstanceId"] for n in nodes if n.get("InstanceStatus") != kce.NODE_DELETING]
+            nodes = oldest_first(self.group(), p["name"])[::-1]    # the newest first
+        todo = [n for n in nodes if n.get("InstanceStatus") != kce.NODE_DELETING]
         going = [n["InstanceId"] for n in nodes if n.get("InstanceStatus") == kce.NODE_DELETING]
-        self.before = dict(instance_ids=sorted(todo))
-        self.after = dict(instance_ids=[])
-        self.changed = bool(todo)
-        self.removed = todo
+        self.before = dict(nodes=labels(todo))
+        self.after = dict(nodes=[])
         if self.check_mode:
+            self.changed = bool(todo)
+            self.removed = [n["InstanceId"] for n in todo]
             return []
         if todo:
             self.running_cluster(cluster, need="removing nodes")
             self.remove(todo)
         if p["wait"] and (todo or going):
             # nodes already being deleted are "absent, in progress": waited for, not deleted again
-            self.wait_removed(todo + going)
+            self.wait_removed(self.removed + going)
         return []
 
-    def remove(self, ids):
-        def gone():
-            left = [n["InstanceId"] for n in self.nodes_of(ids) if n.get("InstanceStatus") != kce.NODE_DELETING]
-            return {"InstanceSet": []} if not left else None
+    def remove(self, nodes, record=True, strict=True):
+        """DeleteClusterInstances for `nodes`, in this order, at most DELETE_BATCH per request; the ids
+        removed. A request that fails after earlier ones fails the task saying what those removed (in
+        `removed`, or `reconciled` when `record` is false)."""
+        ids = [n["InstanceId"] for n in nodes]
+        chunks = batches(nodes)
+        done = []
+        for k, chunk in enumerate(chunks, 1):
+            chunk_ids = [n["InstanceId"] for n in chunk]
+            self.m.progress("removing %d node%s from %s%s: %s" % (
+                len(chunk), "" if len(chunk) == 1 else "s", self.cluster_text(),
+                " (request %d of %d)" % (k, len(chunks)) if len(chunks) > 1 else "", ", ".join(labels(chunk))))
 
-        answer = self.write(lambda: kce.delete_cluster_instances(self.client, self.cluster_id, ids,
-                                                                 self.params["instance_delete_mode"]), gone)
-        self.check_returns(answer, ids, "removed from",
-                           lambda: [n["InstanceId"] for n in self.nodes_of(ids)
-                                    if n.get("InstanceStatus") != kce.NODE_DELETING])
+            def gone(batch=chunk_ids):
+                left = [n["InstanceId"] for n in self.nodes_of(batch) if n.get("InstanceStatus") != kce.NODE_DELETING]
+                return {"InstanceSet": []} if not left else None
+
+            def send(batch=chunk_ids):
+                return kce.delete_cluster_instances(self.client, self.cluster_id, batch,
+                                                    self.params["instance_delete_mode"])
+            try:
+                answer = self.wrote(send, gone)
+            except KsyunError as err:
+                if not done:
+                    raise
+                self.record_removed(done, record)
+                self.m.fail("%s (DeleteClusterInstances request %d of %d, of at most %d nodes each). The %d "
+                            "requests before it were accepted: %d node%s being removed: %s"
+                            % (err, k, len(chunks), DELETE_BATCH, k - 1, len(done), "" if len(done) == 1 else "s",
+                               ", ".join(labels(n for n in nodes if n["InstanceId"] in done))),
+                            error=err.to_dict(), **self.so_far())
+
+            def still_there(batch=chunk_ids):
+                return [n["InstanceId"] for n in self.nodes_of(batch) if n.get("InstanceStatus") != kce.NODE_DELETING]
+            left = self.check_returns(answer, chunk_ids, "removed from", still_there,
+                                      done_before=done, record=record, strict=strict)
+            done.extend(i for i in chunk_ids if i not in (left or []))
+        self.record_removed(done, record)
+        return [i for i in ids if i in done]
+
+    def so_far(self):
+        """What the run did so far, for a failed result."""
+        out = dict(added=self.added, removed=self.removed)
+        if self.reconciled:
+            out["reconciled"] = self.reconciled
+        return out
+
+    def record_removed(self, done, record):
+        if record:
+            self.removed = list(done)
+        else:
+            self.reconciled = list(done)
 
     def wait_removed(self, ids):
         self.wait_for(lambda: self.nodes_of(ids), lambda nodes: not nodes,
-                      what="nodes %s of %s (removal)" % (", ".join(ids), self.cluster_text()))
+                      what="the %d removed node%s of %s" % (len(ids), "" if len(ids) == 1 else "s", self.cluster_text()))
 
     # ------------------------------------------------------------------ waits
     def settle(self, fetch, ids, nodes=None):

@@ -20,8 +20,14 @@ options:
     description:
       - The id of the cluster whose nodes are listed.
       - The module fails (C(ClusterNotFound)) when the cluster does not exist.
+      - One of O(cluster_id) and O(cluster_name) is required.
     type: str
-    required: true
+  cluster_name:
+    description:
+      - The name of the cluster whose nodes are listed, matched exactly (C(DescribeCluster) first).
+      - The module fails when no cluster has this name, or when several have it (cluster names are
+        not unique in KCE), listing their ids; O(cluster_id) then chooses one.
+    type: str
   roles:
     description:
       - Only return the nodes with one of these roles (the C(instance-role) filter).
@@ -55,9 +61,9 @@ EXAMPLES = r"""
     cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
   register: nodes
 
-- name: Private IP addresses of the worker nodes
+- name: Private IP addresses of the worker nodes, the cluster found by its name
   ksyun.cloud.kce_node_info:
-    cluster_id: 79dac1a8-3387-4769-82a5-xxxxxx
+    cluster_name: openapi-cluster
     roles: [Worker]
   register: workers
 
@@ -80,6 +86,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cluster_id:
+  description: The id of the cluster (the one found by O(cluster_name), or O(cluster_id)).
+  returned: always
+  type: str
+  sample: b12d7079-1e59-4626-90eb-0123456789ab
 nodes:
   description: The nodes found, in the order of the API; an empty list when none matched.
   returned: always
@@ -199,7 +210,8 @@ from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunMo
 
 
 ARGUMENT_SPEC = dict(
-    cluster_id=dict(type="str", required=True),
+    cluster_id=dict(type="str"),
+    cluster_name=dict(type="str"),
     roles=dict(type="list", elements="str", choices=["Worker", "Master_Etcd", "Master", "Etcd"]),
     instance_ids=dict(type="list", elements="str", aliases=["ids"]),
     search=dict(type="str"),
@@ -210,19 +222,35 @@ ARGUMENT_SPEC = dict(
 FILTERS = {"roles": "instance-role"}
 
 
-def describe(m):
+def cluster_id_of(m):
+    """cluster_id, or the id of the one cluster named cluster_name (fails for none or several)."""
+    if m.params["cluster_id"]:
+        return m.params["cluster_id"]
+    name = m.params["cluster_name"]
+    named = kce.describe_clusters_named(m.client, name)
+    if not named:
+        m.fail("cluster named %s does not exist" % name)
+    if len(named) > 1:
+        m.fail("%d clusters are named %s: %s; set cluster_id to choose one"
+               % (len(named), name, ", ".join(c.get("ClusterId") for c in named)))
+    return named[0]["ClusterId"]
+
+
+def describe(m, cluster_id):
     return kce.describe_cluster_instances(
-        m.client, m.params["cluster_id"], instance_ids=m.params["instance_ids"] or None,
+        m.client, cluster_id, instance_ids=m.params["instance_ids"] or None,
         search=m.params["search"] or None, filters=filters_from(m.params, FILTERS))
 
 
 def main():
-    m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    if not m.params["cluster_id"].strip():
-        m.fail("cluster_id must not be empty")
+    m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **kce.CLUSTER_KWARGS)
+    for option in ("cluster_id", "cluster_name"):
+        if m.params[option] is not None and not m.params[option].strip():
+            m.fail("%s must not be empty" % option)
     with m.fail_on_error():
-        nodes = describe(m)
-    m.exit(nodes=snake(nodes))
+        cluster_id = cluster_id_of(m)
+        nodes = describe(m, cluster_id)
+    m.exit(cluster_id=cluster_id, nodes=snake(nodes))
 
 
 if __name__ == "__main__":

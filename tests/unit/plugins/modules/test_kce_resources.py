@@ -229,21 +229,11 @@ def test_node_para_passwords_hidden_when_the_argument_validation_fails(run, cls,
 
 # ------------------------------------------------------------------------- kce_node
 
-def test_group_membership_is_name_or_name_dash_number():
-    node = kce_node.KceNode.__new__(kce_node.KceNode)
-    node.params = {"name": "web"}
-
-    def member(name, role="Worker"):
-        return bool(node.is_group({"InstanceName": name, "InstanceRole": role}))
-    assert member("web") and member("web-1") and member("web-12")
-    assert not member("web-big-1") and not member("webapp") and not member("web-") and not member("xweb-1")
-    assert not member("web-1", role="Master_Etcd")
-
-
 def test_summary_names_the_nodes_that_are_not_normal():
     nodes = [{"InstanceId": "a", "InstanceStatus": "normal"}, {"InstanceId": "b", "InstanceStatus": "failed"},
-             {"InstanceId": "c", "InstanceStatus": "normal"}, {"InstanceId": "d", "InstanceStatus": "installing"}]
-    assert kce_node.summary(nodes) == "failed: b; installing: d; normal: 2 nodes"
+             {"InstanceId": "c", "InstanceStatus": "normal"},
+             {"InstanceId": "d", "InstanceName": "web-4", "InstanceStatus": "installing"}]
+    assert kce_node.summary(nodes) == "failed: b; installing: web-4 (d); normal: 2 nodes"
     assert kce_node.summary([]) == "no nodes"
 
 
