@@ -136,6 +136,7 @@ import re
 import stat
 import tempfile
 
+from ansible_collections.ksyun.cloud.plugins.module_utils import _module
 from ansible_collections.ksyun.cloud.plugins.module_utils import kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, KsyunResource, wait_options
 
@@ -248,7 +249,7 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             self.module.set_mode_if_different(tmp, self.mode, False)
-            self.module.atomic_move(tmp, path, keep_dest_attrs=False)
+            _module.atomic_move_keeping_mode(self.module, tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

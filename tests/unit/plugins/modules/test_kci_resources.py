@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
