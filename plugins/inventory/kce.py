@@ -127,39 +127,40 @@ notes:
 """
 
 EXAMPLES = r"""
+# One inventory file per example (a single YAML document each): the first as it is, the others
+# commented out.
+
 # prod.kce.yml: every node of two regions, credentials from KSYUN_ACCESS_KEY / KSYUN_SECRET_KEY
 plugin: ksyun.cloud.kce
 regions:
   - cn-beijing-6
   - cn-shanghai-2
 
----
 # workers.kce.yml: the normal workers of two clusters, named <cluster>-<node>, grouped by type
-plugin: ksyun.cloud.kce
-region: cn-beijing-6
-clusters: [prod-a, 79dac1a8-3387-4769-82a5-1f3c4e5d6a7b]
-node_roles: [Worker]
-instance_status: [normal]
-hostnames:
-  - ksyun_cluster_name ~ '-' ~ ksyun_instance_name
-  - instance_id
-keyed_groups:
-  - key: ksyun_instance_type
-    prefix: type
-compose:
-  ansible_user: "'root'"
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/ksyun-kce
-cache_timeout: 600
+# plugin: ksyun.cloud.kce
+# region: cn-beijing-6
+# clusters: [prod-a, 79dac1a8-3387-4769-82a5-1f3c4e5d6a7b]
+# node_roles: [Worker]
+# instance_status: [normal]
+# hostnames:
+#   - ksyun_cluster_name ~ '-' ~ ksyun_instance_name
+#   - instance_id
+# keyed_groups:
+#   - key: ksyun_instance_type
+#     prefix: type
+# compose:
+#   ansible_user: "'root'"
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/ksyun-kce
+# cache_timeout: 600
 
----
 # Credentials from a vault or lookup (the credential options are templated)
-plugin: ksyun.cloud.kce
-access_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_AK') }}"
-secret_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_SK') }}"
-region: cn-beijing-6
-hostvars: full
+# plugin: ksyun.cloud.kce
+# access_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_AK') }}"
+# secret_key: "{{ lookup('ansible.builtin.env', 'MY_KSYUN_SK') }}"
+# region: cn-beijing-6
+# hostvars: full
 """
 
 import gc

@@ -48,11 +48,18 @@ def test_changelog_yaml_lint(home):
     assert proc.returncode == 0 and proc.stdout.strip() == "", explain(proc)
 
 
+#: the one ignore entry ansible-test sanity has, on the cores whose validate-modules does not know the
+#: `secret` key of an option's documentation (2.16-2.18; it came with 2.19, ansible-core honours it from 2.22)
+SECRET_DOC_IGNORE = "plugins/inventory/kce.py validate-modules:invalid-documentation"
+
+
 def test_sanity_has_no_ignore_entries():
-    """ansible-test sanity (make sanity) runs without an ignore or skip file."""
+    """ansible-test sanity (make sanity, scripts/matrix) runs without an ignore or skip file but for
+    SECRET_DOC_IGNORE on the cores that do not know `secret: true`."""
     for path in glob.glob(os.path.join(REPO, "tests", "sanity", "*.txt")):
-        entries = [line for line in open(path) if line.strip() and not line.startswith("#")]
-        assert entries == [], "%s: %s" % (path, entries)
+        entries = [line.split(" # ")[0].strip() for line in open(path) if line.strip() and not line.startswith("#")]
+        allowed = [SECRET_DOC_IGNORE] if os.path.basename(path) in ("ignore-2.16.txt", "ignore-2.17.txt", "ignore-2.18.txt") else []
+        assert entries == allowed, "%s: %s" % (path, entries)
 
 
 # ---------------------------------------------------------------------------------------- tarball

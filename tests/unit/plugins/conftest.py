@@ -21,4 +21,3 @@ class _AsShown(object):
 @pytest.fixture
 def capsys(capsys):
     return _AsShown(capsys) if core_compat.MASKS_ON_CONTROLLER else capsys
-

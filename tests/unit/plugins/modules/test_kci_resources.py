@@ -5,6 +5,11 @@ secret env values hidden even from a failed argument validation.
 
 Their API behaviour is covered by the kci_container_group, kci_image_cache and kci_lifecycle targets.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import copy
 import importlib.util
 import json
