@@ -85,3 +85,24 @@ def _fresh_secrets():
     masker = _registry._secret_masker
     with mock.patch.multiple(masker, _matcher=_registry._Fixed4Matcher(), _secrets=set(), _forms=set(), _json_forms={}):
         yield
+
+
+#: (major, minor) of this ansible-core
+CORE = tuple(int(p) for p in __import__("ansible.release").release.__version__.split(".")[:2])
+#: ansible-core up to 2.18 wraps warnings at 79 columns (breaking after hyphens too); 2.19+ does not
+WRAPS_WARNINGS = CORE < (2, 19)
+
+
+def unwrapped(stderr):
+    """An ansible command's stderr with each warning on one line, as 2.19+ writes it."""
+    if not WRAPS_WARNINGS:
+        return stderr
+    out = []
+    in_warning = False
+    for line in stderr.split("\n"):
+        if in_warning and line.strip() and not line.startswith(("[", "ERROR!")):
+            out[-1] += ("" if out[-1].endswith("-") else " ") + line.strip()
+            continue
+        in_warning = line.startswith(("[WARNING]", "[DEPRECATION WARNING]"))
+        out.append(line)
+    return "\n".join(out)

@@ -48,18 +48,11 @@ def test_changelog_yaml_lint(home):
     assert proc.returncode == 0 and proc.stdout.strip() == "", explain(proc)
 
 
-#: the one ignore entry ansible-test sanity has, on the cores whose validate-modules does not know the
-#: `secret` key of an option's documentation (2.16-2.18; it came with 2.19, ansible-core honours it from 2.22)
-SECRET_DOC_IGNORE = "plugins/inventory/kce.py validate-modules:invalid-documentation"
-
-
 def test_sanity_has_no_ignore_entries():
-    """ansible-test sanity (make sanity, scripts/matrix) runs without an ignore or skip file but for
-    SECRET_DOC_IGNORE on the cores that do not know `secret: true`."""
+    """ansible-test sanity (make sanity, scripts/matrix) runs without an ignore or skip file."""
     for path in glob.glob(os.path.join(REPO, "tests", "sanity", "*.txt")):
-        entries = [line.split(" # ")[0].strip() for line in open(path) if line.strip() and not line.startswith("#")]
-        allowed = [SECRET_DOC_IGNORE] if os.path.basename(path) in ("ignore-2.16.txt", "ignore-2.17.txt", "ignore-2.18.txt") else []
-        assert entries == allowed, "%s: %s" % (path, entries)
+        entries = [line for line in open(path) if line.strip() and not line.startswith("#")]
+        assert entries == [], "%s: %s" % (path, entries)
 
 
 # ---------------------------------------------------------------------------------------- tarball
@@ -82,6 +75,20 @@ def test_tarball_holds_the_collection_and_nothing_local(tarball):
                  "extras/awx/ksyun.kce.yml", "plugins/inventory/kce.py"):
         assert must in names
     assert sorted(n for n in names if n.startswith(("bench/", ".ci/"))) == []
+
+
+#: what a collection tarball may hold: its metadata, the content directories and the top-level docs
+CONTENT = re.compile(r"^(MANIFEST\.json|FILES\.json|README\.md|COPYING|CHANGELOG\.rst|requirements\.txt|bindep\.txt"
+                     r"|(meta|plugins|roles|playbooks|docs|extras|changelogs|tests|inventories|extensions|scripts)(/.*)?)$")
+
+
+def test_tarball_lists_only_content(tarball):
+    """Every member of the tarball (listed in the failure) is collection content: nothing a working
+    tree gathers (.demo/kubeconfig of make demo, .hypothesis/, .matrix/, caches, older tarballs)."""
+    names = gatelib.members(tarball)
+    other = sorted(n for n in names if not CONTENT.match(n) or "__pycache__" in n.split("/")
+                   or n.split("/")[0].startswith(".") or n.endswith((".pyc", ".tar.gz")))
+    assert other == [], "not collection content:\n" + "\n".join(other) + "\n\nthe tarball:\n" + "\n".join(sorted(names))
 
 
 # ---------------------------------------------------------------------------- the installed copy

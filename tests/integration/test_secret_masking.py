@@ -7,7 +7,6 @@ then; earlier cores always) runs tasks that fail their argument validation while
 value marked secret and a KCE node password inside `node_para`: the failure names the option, the
 arguments are shown (a plain env value is), the secrets are not. Runs in every cell of scripts/matrix.
 """
-import json
 import os
 import subprocess
 import sys
