@@ -21,7 +21,7 @@ def matrix_cells():
 
 
 def test_claimed_ansible_core_range_is_the_tested_one():
-    cores = [tuple(int(p) for p in core.split(".")) for core, _ in matrix_cells()]
+    cores = [tuple(int(p) for p in cell[0].split(".")) for cell in matrix_cells()]
     oldest, newest = min(cores), max(cores)
     # every minor version between the oldest and the newest is a cell
     assert cores == [(oldest[0], m) for m in range(oldest[1], newest[1] + 1)]
@@ -55,8 +55,8 @@ def test_antsibull_docs_lint_collection_docs(home):
 
 
 def test_docsite_pages_are_the_markdown_pages():
-    """docs/docsite/rst/<page>.rst is what scripts/docsite-rst writes from docs/<page>.md (run it)."""
-    loader = importlib.machinery.SourceFileLoader("docsite_rst", os.path.join(REPO, "scripts", "docsite-rst"))
+    """docs/docsite/rst/<page>.rst is what scripts/docsite_rst.py writes from docs/<page>.md (run it)."""
+    loader = importlib.machinery.SourceFileLoader("docsite_rst", os.path.join(REPO, "scripts", "docsite_rst.py"))
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader("docsite_rst", loader))
     loader.exec_module(module)
     pages = module.pages()
@@ -64,4 +64,4 @@ def test_docsite_pages_are_the_markdown_pages():
     for page in pages:
         md = open(os.path.join(REPO, "docs", page + ".md")).read()
         rst = open(os.path.join(REPO, "docs", "docsite", "rst", page + ".rst")).read()
-        assert rst == module.convert(page, md), "run scripts/docsite-rst: %s.rst is out of date" % page
+        assert rst == module.convert(page, md), "run scripts/docsite_rst.py: %s.rst is out of date" % page

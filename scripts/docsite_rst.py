@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Write docs/docsite/rst/<page>.rst from docs/<page>.md for the collection's docsite (antsibull-docs
 reads reStructuredText only; the Markdown pages stay the ones to edit). The gate
-tests/gates/test_docs.py fails when a page's .rst is not what this script writes from its .md.
-  scripts/docsite-rst            rewrite every page of docs/docsite/extra-docs.yml
+tests/gates/test_release.py fails when a page's .rst is not what this script writes from its .md.
+  python3 scripts/docsite_rst.py    rewrite every page of docs/docsite/extra-docs.yml
 """
 import os
 import re
