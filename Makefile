@@ -7,7 +7,7 @@ JUNIT := tests/output/junit
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: demo test unit integration sanity gates molecule proof proof-full bench bench-inventory venv collection clean
+.PHONY: demo test unit integration sanity gates molecule proof proof-full bench bench-inventory matrix matrix-ci venv collection clean
 
 demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inventory, teardown) against the local emulator
 	scripts/demo
@@ -26,6 +26,12 @@ sanity: venv  ## ansible-test sanity on a real ansible_collections/ksyun/cloud c
 
 gates: venv collection  ## ansible-lint, changelog lint, tarball build/install/run, ansible-doc, EE context, AWX via ansible-runner
 	$(PY) -m pytest tests/gates -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/gates.xml
+
+matrix: collection  ## every ansible-core claimed (2.16-2.22), each on its Python: unit, sanity, inventory, smoke targets (scripts/matrix)
+	scripts/matrix $(CELLS)
+
+matrix-ci: collection  ## what make test runs besides the full suites on .venv (2.19): every other cell, sanity on the oldest and newest
+	SANITY_CELLS="2.16 2.22" scripts/matrix 2.16 2.17 2.18 2.20 2.21 2.22
 
 molecule: venv collection  ## the kce_cluster role's molecule scenario against a fresh emulator: converge, idempotence, verify, destroy
 	scripts/molecule
@@ -58,4 +64,4 @@ collection:
 	test -L $(COLL) || ln -s ../../.. $(COLL)
 
 clean:
-	rm -rf .collections tests/output
+	rm -rf .collections tests/output .matrix

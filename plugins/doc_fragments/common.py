@@ -92,7 +92,9 @@ options:
   secret_key:
     description:
       - The secret access key that goes with O(access_key). Never logged.
+      - ansible-core 2.22 and later also mask it wherever it would appear (C(secret)); older cores ignore that key.
     type: str
+    secret: true
     env:
       - name: KSYUN_SECRET_KEY
   region:

@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover
     ANSIBLE_VERSION = "unknown"
 
 #: keep in step with galaxy.yml (a unit test checks it)
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "1.0.0"
 
 #: actions the API only accepts as POST, whatever `write` says
 POST_ONLY_ACTIONS = frozenset(["CreateCluster", "AddClusterInstances"])

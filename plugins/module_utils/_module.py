@@ -19,6 +19,12 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.validation import check_type_dict
 
+try:
+    # ansible-core 2.22+ masks registered secrets (on the controller) instead of scrubbing no_log_values
+    from ansible.module_utils.secrets import register_secrets
+except ImportError:
+    register_secrets = None
+
 from ansible_collections.ksyun.cloud.plugins.module_utils import _client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError, WaitError
 
@@ -158,13 +164,21 @@ class _AnsibleModule(AnsibleModule):
     def _load_params(self):
         super(_AnsibleModule, self)._load_params()
         if self._find_secrets is not None:
-            self.no_log_values.update(secret_texts(self._find_secrets(self.params)))
+            hide(self, secret_texts(self._find_secrets(self.params)))
         self._shape_problem = shape_problem(self.argument_spec, self.params)
 
     def fail_json(self, msg, **kwargs):
         if self._shape_problem:
             msg = self._shape_problem
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
+
+
+def hide(module, texts):
+    """Hide these texts from every output of `module`: scrubbed from its result by ansible-core up to
+    2.21 (no_log_values), masked by the controller from 2.22 (registered secrets)."""
+    module.no_log_values.update(texts)
+    if register_secrets is not None:
+        register_secrets(texts)
 
 
 def shape_problem(spec, params, context=()):

@@ -55,6 +55,7 @@ import json
 import time
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
+from ansible_collections.ksyun.cloud.plugins.module_utils import _module
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
 
 #: how often a write whose answer was lost, and whose effect the re-reads do not show, is sent again
@@ -260,9 +261,7 @@ class KsyunResource(object):
 
     def hide(self, *values):
         """Scrub these values (secrets that are not no_log options) from every output of the module."""
-        for value in values:
-            if isinstance(value, str) and value:
-                self.module.no_log_values.add(value)
+        _module.hide(self.module, [value for value in values if isinstance(value, str) and value])
 
     def write(self, send, reread=None):
         """Send one write and return what `send()` returns.

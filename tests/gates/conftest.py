@@ -19,6 +19,12 @@ DECOYS = (
     "tests/output/junit/unit.xml",
     "tests/output/.tmp/sanity/x.txt",
     ".pytest_cache/v/cache/lastfailed",
+    # what make demo, the proof suites and make matrix leave in a working tree
+    ".demo/kubeconfig",
+    ".hypothesis/examples/x",
+    ".matrix/2.16/bin/python",
+    "tests/unit/__pycache__/x.pyc",
+    "ksyun-cloud-0.9.0.tar.gz",
     "plugins/modules/__pycache__/kcr_tag.cpython-311.pyc",
     "ksyun-cloud-0.0.1.tar.gz",
     "context/_build/scripts/introspect.py",

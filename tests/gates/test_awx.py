@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jinja2 import StrictUndefined, UndefinedError, sandbox
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.ksyun.cloud.plugins.module_utils import _module
 

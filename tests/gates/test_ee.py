@@ -8,6 +8,7 @@ them (the galaxy stage's `ansible-galaxy collection install -r requirements.yml`
 builder stage's `introspect`, which collects every installed collection's requirements).
 """
 import filecmp
+import glob
 import os
 import re
 import shutil
@@ -35,12 +36,21 @@ def test_collection_declares_its_requirements():
         assert [r[0] for r in rules.active_rules([platform])] == ["python3"]
 
 
-def test_shipped_definition_installs_this_version():
+def test_shipped_definition_installs_any_version_of_the_tarball_on_the_tested_cores():
     ee = yaml.safe_load(open(os.path.join(EE_DIR, "execution-environment.yml")))
     assert ee["version"] == 3
-    assert ee["additional_build_files"] == [{"src": TARBALL, "dest": "collections"}]
-    assert ee["dependencies"]["galaxy"] == {"collections": [{"name": "collections/" + TARBALL, "type": "file"}]}, \
-        "extras/ee/execution-environment.yml must name the tarball of galaxy.yml's version %s" % GALAXY["version"]
+    text = open(os.path.join(EE_DIR, "execution-environment.yml")).read()
+    assert GALAXY["version"] not in text, "the EE definition must not name the tarball's version"
+    assert ee["additional_build_files"] == [{"src": "ksyun-cloud-*.tar.gz", "dest": "collections"}]
+    assert ee["dependencies"]["galaxy"] == {"collections": []}
+    assert ee["additional_build_steps"]["append_galaxy"] == [INSTALL_STEP]
+    # the ansible-core range is the one the version matrix tests (scripts/matrix, meta/runtime.yml)
+    assert ee["dependencies"]["ansible_core"]["package_pip"] == "ansible-core>=2.16,<2.23"
+
+
+#: the galaxy stage's step that installs the tarball copied to /build/collections
+INSTALL_STEP = ("RUN ansible-galaxy collection install --offline /build/collections/ksyun-cloud-*.tar.gz "
+                "--collections-path /usr/share/ansible/collections")
 
 
 def test_build_context_installs_the_collection_and_its_requirements(tarball, tmp_path):
@@ -60,11 +70,16 @@ def test_build_context_installs_the_collection_and_its_requirements(tarball, tmp
     assert re.search(r"^RUN .*ansible-galaxy collection install .*-r requirements.yml", containerfile, re.M)
     assert re.search(r"^RUN .*introspect.py introspect .*--write-bindep=\S+ --write-pip=\S+", containerfile, re.M)
 
-    # the galaxy stage, in /build (here: the context's _build)
+    assert INSTALL_STEP in containerfile.splitlines()
+    # the galaxy stage, in /build (here: the context's _build): its requirements (none), then the step
     collections = tmp_path / "usr-share-ansible-collections"
     proc = run([tool("ansible-galaxy"), "collection", "install", "--offline", "-r", "requirements.yml",
                 "--collections-path", str(collections)], env, cwd=str(build))
     assert proc.returncode == 0, explain(proc)
+    proc = run([tool("ansible-galaxy"), "collection", "install", "--offline"] + glob.glob(str(build / "collections" / "ksyun-cloud-*.tar.gz"))
+               + ["--collections-path", str(collections)], env, cwd=str(build))
+    assert proc.returncode == 0, explain(proc)
+    assert (collections / "ansible_collections" / "ksyun" / "cloud" / "MANIFEST.json").is_file()
     # the builder stage's introspection over what the galaxy stage installed
     pip, bindep = tmp_path / "requirements.txt", tmp_path / "bindep.txt"
     proc = run([tool("ansible-builder"), "introspect", str(collections),

@@ -49,7 +49,7 @@ def test_changelog_yaml_lint(home):
 
 
 def test_sanity_has_no_ignore_entries():
-    """ansible-test sanity (make sanity) runs without an ignore or skip file."""
+    """ansible-test sanity (make sanity, scripts/matrix) runs without an ignore or skip file."""
     for path in glob.glob(os.path.join(REPO, "tests", "sanity", "*.txt")):
         entries = [line for line in open(path) if line.strip() and not line.startswith("#")]
         assert entries == [], "%s: %s" % (path, entries)
@@ -75,6 +75,20 @@ def test_tarball_holds_the_collection_and_nothing_local(tarball):
                  "extras/awx/ksyun.kce.yml", "plugins/inventory/kce.py"):
         assert must in names
     assert sorted(n for n in names if n.startswith(("bench/", ".ci/"))) == []
+
+
+#: what a collection tarball may hold: its metadata, the content directories and the top-level docs
+CONTENT = re.compile(r"^(MANIFEST\.json|FILES\.json|README\.md|COPYING|CHANGELOG\.rst|requirements\.txt|bindep\.txt"
+                     r"|(meta|plugins|roles|playbooks|docs|extras|changelogs|tests|inventories|extensions|scripts)(/.*)?)$")
+
+
+def test_tarball_lists_only_content(tarball):
+    """Every member of the tarball (listed in the failure) is collection content: nothing a working
+    tree gathers (.demo/kubeconfig of make demo, .hypothesis/, .matrix/, caches, older tarballs)."""
+    names = gatelib.members(tarball)
+    other = sorted(n for n in names if not CONTENT.match(n) or "__pycache__" in n.split("/")
+                   or n.split("/")[0].startswith(".") or n.endswith((".pyc", ".tar.gz")))
+    assert other == [], "not collection content:\n" + "\n".join(other) + "\n\nthe tarball:\n" + "\n".join(sorted(names))
 
 
 # ---------------------------------------------------------------------------- the installed copy

@@ -19,6 +19,7 @@ import urllib.request
 
 import pytest
 
+import core_compat
 import kce_world
 from emulator.process import EmulatorProcess
 from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
@@ -111,6 +112,7 @@ def inventory(work, config, *args, name="test.kce.yml", env=None, url=None, chec
     run = subprocess.run([ANSIBLE_INVENTORY, "-i", path] + list(args), cwd=work, env=environ,
                          capture_output=True, text=True, timeout=300, check=False)
     assert SK not in run.stdout + run.stderr              # never, not even at -vvv
+    run.stderr = core_compat.unwrapped(run.stderr)        # one line per warning on every core
     if check:
         assert run.returncode == 0, run.stderr[-5000:]
     return run
@@ -250,6 +252,8 @@ def test_cache_hit_with_the_emulator_stopped_keeps_the_cache_age(tmp_path):
     assert hostvars == listing(first)[0] and len(hostvars) == 8
     assert len(groups["role_Worker"]["hosts"]) == 2 and len(groups["kce_cluster_cached_1"]["hosts"]) == 4
     assert os.stat(os.path.join(cache, files[0])).st_mtime_ns == stamp
+    if core_compat.CORE < (2, 19):
+        return  # ansible-inventory has --flush-cache from 2.19
     # --flush-cache reads the API: it is gone now
     flushed = inventory(work, config, "--list", "--flush-cache", url=emu.url, check=False,
                         env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true", "KSYUN_MAX_RETRIES": "0"})

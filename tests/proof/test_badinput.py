@@ -32,7 +32,7 @@ import string
 import time
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir

@@ -256,7 +256,8 @@ def test_compose_groups_and_keyed_groups(emu, tmp_path):
             parent_group: subnets
         """)
     host = run.group("kce_cluster_gamma")[0]
-    assert run.vars(host)["ansible_user"] == "root" and run.vars(host)["node_cores"] == 2
+    # a number up to ansible-core 2.18 comes out of a template as its text, from 2.19 as the number
+    assert run.vars(host)["ansible_user"] == "root" and str(run.vars(host)["node_cores"]) == "2"
     assert run.group("workers") == run.group("kce_worker")
     assert len(run.group("big")) == 11                       # I3.4B has 4 cores, gamma's N3.2B 2
     assert run.group("type_N3_2B") == run.group("kce_cluster_gamma")
@@ -276,16 +277,23 @@ def test_templates_are_compiled_once_not_per_host(emu, tmp_path, monkeypatch):
     compiled = []
     original = kce_inventory.compile_once
 
+    engines = []
+
     def counting(templar):
-        engine = templar._engine
-        inner = engine._compile_expression
-        engine._compile_expression = lambda template, options: compiled.append(str(template)) or inner(template, options)
+        # the template engine of ansible-core 2.19+; before it there is nothing to memoise and
+        # compile_once must leave the templar as it is
+        engine = getattr(templar, "_engine", None)
+        engines.append(engine)
+        if engine is not None:
+            inner = engine._compile_expression
+            engine._compile_expression = lambda template, options: compiled.append(str(template)) or inner(template, options)
         original(templar)
     monkeypatch.setattr(kce_inventory, "compile_once", counting)
     run = parse(tmp_path, "compose:\n  x: ksyun_instance_name ~ '!'\nkeyed_groups:\n  - key: ksyun_instance_role\n")
     assert len(run.hosts) == 15
     assert run.vars("dup-master-1")["x"] == "dup-master-1!"
-    assert sorted(compiled) == ["ksyun_instance_name ~ '!'", "ksyun_instance_role"]
+    assert engines
+    assert sorted(compiled) == ([] if engines[0] is None else ["ksyun_instance_name ~ '!'", "ksyun_instance_role"])
 
 
 # ------------------------------------------------------------------------ group names and sources

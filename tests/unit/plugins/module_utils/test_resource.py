@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, mask, wait_options

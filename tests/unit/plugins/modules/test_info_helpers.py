@@ -2,6 +2,11 @@
 
 The modules' API behaviour is covered by their integration targets against the emulator.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci, kcr

@@ -17,7 +17,7 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.modules import kce_cluster, kce_kubeconfig, kce_node
 

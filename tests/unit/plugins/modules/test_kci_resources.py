@@ -5,6 +5,11 @@ secret env values hidden even from a failed argument validation.
 
 Their API behaviour is covered by the kci_container_group, kci_image_cache and kci_lifecycle targets.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import copy
 import importlib.util
 import json
@@ -12,7 +17,7 @@ import os
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK

@@ -16,7 +16,7 @@ import json
 import pytest
 import yaml
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 
 from emulator import kcr as emulator_kcr
 
