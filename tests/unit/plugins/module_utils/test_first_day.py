@@ -17,7 +17,7 @@ import socket
 import pytest
 import requests
 
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import check_common_options
@@ -60,8 +60,12 @@ def warnings(out):
 def fresh(monkeypatch):
     # a module's warnings go to its result (in a test process that also loaded controller code,
     # ansible-core 2.19 would send them to the controller's display instead)
-    from ansible.module_utils import _internal
-    monkeypatch.setattr(_internal, "is_controller", False, raising=False)
+    try:
+        from ansible.module_utils import _internal   # 2.19+
+    except ImportError:
+        _internal = None
+    if _internal is not None:
+        monkeypatch.setattr(_internal, "is_controller", False, raising=False)
     Seeded.world = World(a=dict(Name="a", Size=1, Status="ready"))
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
+from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.modules import kce_kubeconfig
 from ansible_collections.ksyun.cloud.plugins.modules.kce_kubeconfig import KceKubeconfig
