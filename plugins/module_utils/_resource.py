@@ -43,8 +43,21 @@ later (an answer's) from every output of the module.
 A write whose answer may have been lost (`KsyunError.maybe_applied`) is never simply repeated:
 `write(send, reread)` re-reads; when the write took effect the module continues from what it finds,
 and only when the re-reads show that it did not is it sent again (at most `RESENDS` times). A write
-that timed out may still be running on the server: it is re-read for ``timeout`` seconds and never
-sent again (a second one could make a duplicate); the task fails saying so, and a re-run continues.
+that timed out may still be running on the server: it is re-read for ``timeout`` seconds (with
+``wait``: ``wait_timeout`` seconds) and never sent again (a second one could make a duplicate); the
+task fails saying so and how long it may still take. A delete is safe to repeat (``repeatable``): it
+is re-read, and sent again while the resource is still there and not being deleted. `changed` says
+what happened: a write the API refused (an error answer, not `maybe_applied`) changed nothing.
+
+Racing runs (two runs of the same task at once): a create the API refuses is re-read, and when the
+resource exists now (a racing run made it, e.g. KCR's "already exists") the task continues from it
+(``reconciled`` in the result). Names that the API does not keep unique (`NamedResource`) are
+re-read after a create: when several objects of the name are live, every run picks the same
+survivor (`survivor()`: the oldest creation time, then the smallest id); a run whose own object is
+not the survivor deletes that object (only an object whose id its own create answer returned) and
+continues with the survivor, saying so in ``reconciled``. A run that made nothing and finds several
+live objects of the name re-reads for `SETTLE_OTHERS` seconds while racing runs remove theirs, and
+only then fails listing them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -52,7 +65,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import time
+from datetime import datetime, timedelta
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
@@ -67,6 +82,15 @@ REREAD_PAUSE = 1.0
 #: client stopped waiting for the answer (its ReadTimeout), or the API's documented ServiceTimeout
 #: ("Internal Service is unavailable because of time out"). Such a write is never sent again.
 STILL_RUNNING = ("ReadTimeout", "ServiceTimeout")
+#: a write safe to repeat (a delete) whose effect the re-reads do not show: how often it is sent again
+REPEATS = 5
+#: after a create of a name the API does not keep unique: re-reads of the name (REREAD_PAUSE apart)
+#: that look for a racing create. Two creates with the same creation time (a time in seconds) land
+#: within a second of each other, so the last re-read, at least 2 s after the answer, sees both.
+SETTLE_READS = 3
+#: a run that made nothing and finds several live objects of its name: how long (seconds) it re-reads
+#: while racing runs delete the ones they made, before it fails listing them
+SETTLE_OTHERS, SETTLE_PAUSE = 30.0, 2.0
 #: polling of waits: the first pause (seconds), its growth per poll, and its cap
 POLL_START, POLL_GROWTH, POLL_MAX = 1.0, 1.5, 5.0
 MASK = "********"
@@ -101,6 +125,37 @@ def differences(have, want):
     return dict((k, (have.get(k), v)) for k, v in want.items() if have.get(k) != v)
 
 
+_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?$")
+
+
+def creation_time(text):
+    """A creation time as the APIs write it ('2019-09-10T10:56:13+08:00', '2019-09-10T15:22:43Z',
+    '2021-05-12 12:00:00') as a naive UTC datetime (no offset: taken as written), or None."""
+    match = _TIME.match((text or "").strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    parts = [int(x) for x in match.groups()[:6]]
+    when = datetime(*parts)
+    if match.group(7):
+        when += timedelta(microseconds=int(match.group(7)[:6].ljust(6, "0")))
+    offset = match.group(8)
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        when -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return when
+
+
+def survivor(objects, ident, created="CreateTime"):
+    """Of several objects of one name (made by racing runs), the one every run keeps: the oldest
+    creation time, then the smallest id. Every run computes the same answer from the same objects;
+    an object without a readable creation time counts as the newest."""
+    def key(raw):
+        when = creation_time(raw.get(created))
+        return (when is None, when or datetime.min, str(ident(raw)))
+    return min(objects, key=key)
+
+
 class KsyunResource(object):
     """One resource kind: the module's options, reads and writes; the flow is here."""
 
@@ -124,6 +179,8 @@ class KsyunResource(object):
         self.before = None
         self.after = None
         self.result = {}
+        self.owned = False        # True once a create answer of this run returned the id it made
+        self.refused = None       # the error of the last write that was refused but whose effect is there
 
     # ------------------------------------------------------------------ building and running
     @classmethod
@@ -257,29 +314,47 @@ class KsyunResource(object):
             if isinstance(value, str) and value:
                 self.module.no_log_values.add(value)
 
-    def write(self, send, reread=None):
-        """Send one write and return what `send()` returns.
+    def write(self, send, reread=None, repeatable=False, refused=False):
+        """Send one write and return what `send()` returns; `changed` becomes true when it succeeded
+        or may have been applied (an error answer, not `maybe_applied`, changed nothing).
 
         When the answer may have been lost (a KsyunError with `maybe_applied`), `reread()` decides:
         it returns what `send()` would have returned when the write took effect, or None when it did
         not; the write is sent again only after REREADS re-reads all showed no effect, at most RESENDS
-        times. A write that may still be running on the server (STILL_RUNNING) is re-read for
-        ``timeout`` seconds, and never sent again: without an effect by then, the failure is raised
-        saying so (a re-run finds what it made). Without `reread`, such a failure is raised (the
-        caller re-reads afterwards). Never runs in check mode.
+        times (REPEATS for a `repeatable` write). A write that may still be running on the server
+        (STILL_RUNNING) and is not `repeatable` is re-read for ``timeout`` seconds (with ``wait``,
+        ``wait_timeout``), and never sent again: without an effect by then, the failure is raised
+        saying so and how long it may still take. With `refused`, an error answer is re-read too:
+        when `reread()` shows the effect (a racing run did it), that is returned. Without `reread`,
+        such a failure is raised (the caller re-reads afterwards). Never runs in check mode.
         """
         if self.check_mode:
             self.fail("internal error: a write was attempted in check mode (nothing was sent)")
         attempt = 0
+        sent = time.monotonic()
+        self.refused = None
         while True:
             try:
-                return send()
+                value = send()
+                self.changed = True
+                return value
             except KsyunError as err:
-                if not err.maybe_applied or reread is None:
+                if err.maybe_applied:
+                    self.changed = True     # it may have been applied: a failed result says so
+                if reread is None:
                     raise
-                running = err.code in STILL_RUNNING
-                # the server may still be carrying it out: it gets as long again as it had to answer
+                if not err.maybe_applied:
+                    found = reread() if refused else None
+                    if found is None:
+                        raise
+                    self.refused = err     # it did not apply: what is there now is not this write's
+                    return found
+                running = err.code in STILL_RUNNING and not repeatable
+                # the server may still be carrying it out: it gets as long again as it had to answer,
+                # and with wait=true as long as the user agreed to wait
                 patience = (self.params.get("timeout") or 30) if running else 0
+                if running and self.params.get("wait"):
+                    patience = max(patience, self.params.get("wait_timeout") or 0)
                 until = time.monotonic() + patience
                 looks = 0
                 while True:
@@ -291,13 +366,16 @@ class KsyunResource(object):
                         break
                     time.sleep(REREAD_PAUSE)
                 if running:
+                    waited = int(round(time.monotonic() - sent))
                     raise KsyunError(err.code, "%s; re-read for %d s, it shows no effect yet, and it was not sent "
-                                     "again: the server may still carry it out, and a second one could make a "
-                                     "duplicate. Run the task again: it continues from what it finds"
-                                     % (err.message, patience), status=err.status,
+                                     "again: the server may still carry it out. The API states no limit on how "
+                                     "long that may take: allow it at least %d s more (as long as it has had) "
+                                     "before running the task again; a run started before it lands can make a "
+                                     "duplicate, which a later run reports. A re-run continues from what it finds"
+                                     % (err.message, patience, max(waited, patience)), status=err.status,
                                      request_id=err.request_id, action=err.action, error_type=err.error_type,
                                      maybe_applied=True, attempts=err.attempts)
-                if attempt >= RESENDS:
+                if attempt >= (REPEATS if repeatable else RESENDS):
                     raise
                 attempt += 1
 
@@ -361,9 +439,14 @@ class KsyunResource(object):
             current = None
         if current is None:
             return self._create()
+        return self.converge(current)
+
+    def converge(self, current, keep_before=False):
+        """``state=present`` on an existing resource: compare, update what differs, wait."""
         self.resource_id = self.ident(current)
         have = self.view(current)
-        self.before = have
+        if not keep_before:
+            self.before = have
         diffs = differences(have, self.wanted())
         fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
         if fixed:
@@ -375,8 +458,8 @@ class KsyunResource(object):
         changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
         self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
         if changes:
-            self.changed = True
             if self.check_mode:
+                self.changed = True
                 return self.predicted(current)
             wanted = dict((k, v[1]) for k, v in changes.items())
 
@@ -389,25 +472,64 @@ class KsyunResource(object):
             return current
         return self.wait_ready(current)
 
+    def reconciled(self, survivor_id, deleted=(), why=""):
+        """Say in the result (``reconciled``) and the progress what a racing run made this run do."""
+        self.result["reconciled"] = dict(survivor=survivor_id, deleted=list(deleted), reason=why)
+        self.m.progress("%s: %s" % (self.name(), why))
+
     def _create(self):
-        self.before_create()
-        self.changed = True
+        raced = self.before_create()
+        if raced is not None:
+            # it exists after all (a racing run made it since the first read): continue from it
+            self.reconciled(self.ident(raced), why="found %s, made meanwhile by another run; not created again"
+                            % self.what(raced))
+            return self.converge(raced)
         self.before = {}
         self.after = self.wanted()
         if self.check_mode:
+            self.changed = True
             return self.predicted(None)
-        self.resource_id = self.write(self.create, self.find_created)
+
+        def create():
+            made = self.create()
+            self.owned = True
+            return made
+        ours = self.write(create, self.find_created, refused=True)
+        self.resource_id = ours
+        if self.refused is not None:
+            # refused, and the re-read found it: a racing run made it ("already exists")
+            self.reconciled(ours, why="the create was refused (%s) and %s exists: made by another run, not by "
+                            "this one; continued from it" % (self.refused.code, self.what()))
+            return self.converge(self.get())
+        kept = self.reconcile(ours)
+        if kept is not None:
+            return self.converge(kept, keep_before=True)
         return self.wait_ready()
 
+    def reconcile(self, ours):
+        """After this run's create of `ours`: the object to continue with when a racing run's object
+        is kept instead of ours (ours deleted when this run made it), or None to keep ours.
+        Resources whose name is unique have nothing to reconcile."""
+        return None
+
     def _recreate(self, current, diffs):
-        self.changed = True
         self.after = dict(self.before, **dict((k, v[1]) for k, v in diffs.items()))
         if self.check_mode:
+            self.changed = True
             return self.predicted(None)
-        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        self.write(lambda: self.delete(current), self._gone_or_deleting, repeatable=True, refused=True)
         self.wait_for(self.get, lambda r: r is None, what=self.what(current))
         self.resource_id = None
-        self.resource_id = self.write(self.create, self.find_created)
+        self.owned = False
+
+        def create():
+            made = self.create()
+            self.owned = True
+            return made
+        self.resource_id = self.write(create, self.find_created)
+        kept = self.reconcile(self.resource_id)
+        if kept is not None:
+            return self.converge(kept, keep_before=True)
         return self.wait_ready()
 
     def immutable_changed(self, current, fixed):
@@ -435,10 +557,12 @@ class KsyunResource(object):
                 self.wait_gone()
             return None
         self.before_delete(current)
-        self.changed = True
         if self.check_mode:
+            self.changed = True
             return None
-        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        # a delete is safe to repeat: re-read, and sent again while it is there and not being deleted;
+        # refused (already gone: a racing run deleted it) is re-read too
+        self.write(lambda: self.delete(current), self._gone_or_deleting, repeatable=True, refused=True)
         self.wait_gone()
         return None
 
@@ -460,17 +584,24 @@ class NamedResource(KsyunResource):
     """A resource the task finds by its id (option `id_option`) or by a name the API does not
     declare unique (option ``name``).
 
-    Subclasses set `id_option`, `id_key` and `name_key` (the API fields) and supply
+    Subclasses set `id_option`, `id_key`, `name_key` and `created_key` (the API fields) and supply
     ``describe(ids=None, name=None)``: the API objects with these ids, or a search whose answer
     holds at least every object of that name. Answers are matched by id and by exact name, never
-    taken by position; several objects of the name fail the task listing their ids. After a create
-    whose answer was lost, `find_created()` takes the one object of the name that was not there
-    before (several fail the same way).
+    taken by position. Objects being deleted do not count when others of the name are live.
+
+    Racing runs: after its create, a run re-reads the name (`reconcile()`); of several live objects
+    every run keeps the same one (`survivor()`), and a run whose own object is not that one deletes
+    its own (only an id its create answer returned) and continues with the survivor. A run that made
+    nothing and finds several live objects re-reads for SETTLE_OTHERS seconds while the racing runs
+    delete theirs, and then fails listing their ids. After a create whose answer was lost,
+    `find_created()` takes the one object of the name that was not there before; several (a racing
+    run's too): the survivor is taken, and nothing is deleted (this run cannot tell which is its own).
     """
 
     id_option = None
     id_key = None
     name_key = None
+    created_key = "CreateTime"
 
     def __init__(self, module):
         super(NamedResource, self).__init__(module)
@@ -487,6 +618,12 @@ class NamedResource(KsyunResource):
         name = self.params["name"]
         return [r for r in self.describe(name=name) if r.get(self.name_key) == name]
 
+    def live(self, found):
+        return [r for r in found if not self.deleting(r)]
+
+    def survivor(self, found):
+        return survivor(found, self.ident, self.created_key)
+
     def only(self, found, why=""):
         if len(found) > 1:
             self.fail("%d %ss are named %s%s: %s; set %s to choose one"
@@ -500,8 +637,18 @@ class NamedResource(KsyunResource):
             found = [r for r in self.describe(ids=[ident]) if r.get(self.id_key) == ident]
             return found[0] if found else None
         found = self.named()
+        if len(self.live(found)) > 1:
+            # racing runs each made one: the ones not kept are being deleted by the runs that made them
+            self.m.progress("%d %ss are named %s: re-reading for up to %d s while racing runs remove theirs"
+                            % (len(self.live(found)), self.name(), self.params["name"], SETTLE_OTHERS))
+            for dummy in range(int(SETTLE_OTHERS / SETTLE_PAUSE)):
+                time.sleep(SETTLE_PAUSE)
+                found = self.named()
+                if len(self.live(found)) <= 1:
+                    break
         self.known_ids.update(self.ident(r) for r in found)
-        return self.only(found)
+        live = self.live(found)
+        return self.only(live if live else found, " (after %d s of re-reads)" % SETTLE_OTHERS if len(live) > 1 else "")
 
     def before_create(self):
         if self.params.get(self.id_option):
@@ -509,6 +656,46 @@ class NamedResource(KsyunResource):
                       % (self.name(), self.params[self.id_option], self.id_option))
 
     def find_created(self):
-        new = [r for r in self.named() if self.ident(r) not in self.known_ids]
-        made = self.only(new, " since the create whose answer was lost")
-        return self.ident(made) if made is not None else None
+        new = [r for r in self.live(self.named()) if self.ident(r) not in self.known_ids]
+        if len(new) > 1:
+            # this run's and a racing run's: which is which cannot be told, so none is deleted
+            kept = self.survivor(new)
+            self.result["reconciled"] = dict(
+                survivor=self.ident(kept), deleted=[],
+                reason="the create's answer was lost and %d %ss of the name appeared since (%s): this run cannot "
+                       "tell which one it made, so it deleted none and continued with %s; delete the other one(s) "
+                       "if no other run keeps them" % (len(new), self.name(), ", ".join(sorted(self.ident(r) for r in new)),
+                                                       self.ident(kept)))
+            self.module.warn(self.result["reconciled"]["reason"])
+            return self.ident(kept)
+        return self.ident(new[0]) if new else None
+
+    def reconcile(self, ours):
+        """Re-read the name after this run's create: keep ours, or delete it for a racing run's survivor."""
+        best = None
+        for look in range(SETTLE_READS):
+            if look:
+                time.sleep(REREAD_PAUSE)
+            live = self.live(self.named())
+            if ours in [self.ident(r) for r in live]:
+                best = self.survivor(live)
+                if self.ident(best) != ours:
+                    break
+        if best is None or self.ident(best) == ours:
+            return None
+        kept = self.ident(best)
+        deleted = []
+        if self.owned:
+            own = [r for r in self.describe(ids=[ours]) if r.get(self.id_key) == ours]
+            if own and not self.deleting(own[0]):
+                self.m.progress("%s %s: a racing run made %s first; deleting ours" % (self.name(), ours, kept))
+                self.write(lambda: self.delete(own[0]), self._gone_or_deleting, repeatable=True, refused=True)
+            deleted.append(ours)
+            why = ("a racing run made %s %s of the same name first (oldest creation time, then smallest id): "
+                   "this run deleted %s, the one it made, and continued with %s" % (self.name(), kept, ours, kept))
+        else:
+            why = ("%s %s of the same name is older than %s (its create's answer was lost, so this run may not "
+                   "have made it): none deleted, continued with %s" % (self.name(), kept, ours, kept))
+        self.reconciled(kept, deleted, why)
+        self.resource_id = kept
+        return best

@@ -159,8 +159,12 @@ class KcrNamespace(KsyunResource):
         return want
 
     def before_create(self):
-        # namespace names are registry-wide: "exists" while it is not ours means another account holds it
+        # namespace names are registry-wide: "exists" while it is not ours means another account holds it,
+        # unless a racing run of ours made it since the first read (read again: then continue from it)
         if kcr.namespace_exists(self.client, self.params["name"]):
+            raced = self.get()
+            if raced is not None:
+                return raced
             self.fail("the namespace name %s is taken by another account (RepoNamespaceExist says it exists, but it "
                       "is not one of this account's namespaces): choose another name" % self.params["name"])
         self.creating = True
@@ -193,7 +197,8 @@ class KcrNamespace(KsyunResource):
         while self.doomed:
             repo = self.doomed[0]
             self.write(lambda: kcr.delete_repository(self.client, repo),
-                       lambda: True if kcr.find_repository(self.client, repo) is None else None)
+                       lambda: True if kcr.find_repository(self.client, repo) is None else None,
+                       repeatable=True, refused=True)
             self.doomed.pop(0)
         kcr.delete_namespace(self.client, self.params["name"])
 

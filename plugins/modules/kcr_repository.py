@@ -169,12 +169,17 @@ class KcrRepository(KsyunResource):
             self.fail("the namespace %s of repository %s does not exist: create it first (ksyun.cloud.kcr_namespace) "
                       "or set create_namespace=true" % (self.namespace, self.params["name"]))
         if kcr.namespace_exists(self.client, self.namespace):
+            if self._namespace_created():
+                return None   # a racing run made it since the first read
             self.fail("the namespace %s of repository %s cannot be created: the name is taken by another account "
                       "(namespace names are registry-wide)" % (self.namespace, self.params["name"]))
         self.result["namespace_created"] = True
         if not self.check_mode:
+            # refused ("already exists": a racing run made it): read again, and continue when it is there
             self.write(lambda: kcr.create_namespace(self.client, self.namespace, self.params["namespace_public"]),
-                       self._namespace_created)
+                       self._namespace_created, refused=True)
+            if self.refused is not None:
+                self.result["namespace_created"] = False
 
     def _namespace_created(self):
         return True if kcr.find_namespace(self.client, self.namespace) is not None else None
