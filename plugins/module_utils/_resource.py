@@ -686,10 +686,8 @@ class NamedResource(KsyunResource):
         kept = self.ident(best)
         deleted = []
         if self.owned:
-            own = [r for r in self.describe(ids=[ours]) if r.get(self.id_key) == ours]
-            if own and not self.deleting(own[0]):
-                self.m.progress("%s %s: a racing run made %s first; deleting ours" % (self.name(), ours, kept))
-                self.write(lambda: self.delete(own[0]), self._gone_or_deleting, repeatable=True, refused=True)
+            self.m.progress("%s %s: a racing run made %s first; deleting ours" % (self.name(), ours, kept))
+            self.delete_own(ours)
             deleted.append(ours)
             why = ("a racing run made %s %s of the same name first (oldest creation time, then smallest id): "
                    "this run deleted %s, the one it made, and continued with %s" % (self.name(), kept, ours, kept))
@@ -699,3 +697,24 @@ class NamedResource(KsyunResource):
         self.reconciled(kept, deleted, why)
         self.resource_id = kept
         return best
+
+    def delete_own(self, ours):
+        """Delete the object this run made (`ours`, the current `resource_id`) for a racing run's.
+        An API that refuses to delete it while it is being built: wait until it is built (or
+        failed), within ``wait_timeout``, and delete it then."""
+        for attempt in range(2):
+            own = self.get()
+            if own is None or self.deleting(own):
+                return
+            try:
+                self.write(lambda: self.delete_racing(own), self._gone_or_deleting, repeatable=True, refused=True)
+                return
+            except KsyunError:
+                if attempt or self.ready(own) or self.failed(own):
+                    raise
+            self.wait_for(self.get, lambda r: r is None or self.ready(r) or self.failed(r) or self.deleting(r),
+                          what="%s (until it can be deleted)" % self.what(own), first=own)
+
+    def delete_racing(self, raw):
+        """The delete of an object this run made and a racing run's replaces (default: delete())."""
+        return self.delete(raw)

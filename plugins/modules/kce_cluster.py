@@ -585,6 +585,11 @@ class KceCluster(NamedResource):
     def delete(self, current):
         kce.delete_cluster(self.client, current["ClusterId"], self.params["instance_delete_mode"])
 
+    def delete_racing(self, raw):
+        # a cluster this run made while a racing run's is kept: its new servers are this run's, destroy them
+        mode = self.params["instance_delete_mode"] if self.params["existed_epc_sets"] else "Terminate"
+        kce.delete_cluster(self.client, raw["ClusterId"], mode)
+
 
 def main():
     KceCluster.run_module()
