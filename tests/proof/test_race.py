@@ -126,7 +126,9 @@ class Round(object):
             state = read(self.emu)
             self.creates = sum(1 for q in self.emu.requests if q.get("action") in CREATES)
             for task, (kind, ident) in sorted(TASKS.items()):
-                if len(state[kind]) != 1:
+                if not state[kind]:
+                    self.problems.append("%d runs, %d ms: no %s made" % (self.runs, self.latency, kind))
+                if len(state[kind]) > 1:
                     self.duplicates.append("%d runs, %d ms: %d %s: %s" % (self.runs, self.latency, len(state[kind]),
                                                                           kind, state[kind]))
                 reported = set()
