@@ -84,13 +84,15 @@ REREAD_PAUSE = 1.0
 STILL_RUNNING = ("ReadTimeout", "ServiceTimeout")
 #: a write safe to repeat (a delete) whose effect the re-reads do not show: how often it is sent again
 REPEATS = 5
-#: after a create of a name the API does not keep unique: re-reads of the name (REREAD_PAUSE apart)
-#: that look for a racing create. Two creates with the same creation time (a time in seconds) land
-#: within a second of each other, so the last re-read, at least 2 s after the answer, sees both.
-SETTLE_READS = 3
-#: a run that made nothing and finds several live objects of its name: how long (seconds) it re-reads
-#: while racing runs delete the ones they made, before it fails listing them
-SETTLE_OTHERS, SETTLE_PAUSE = 30.0, 2.0
+#: after a create of a name the API does not keep unique: the pause (seconds) before the name is read
+#: again for racing creates. Two creates with the same creation time (a time in seconds) land within a
+#: second of each other, so a read 2 s after this run's answer sees both.
+SETTLE = 2.0
+#: several live objects of the name whose creation times are all within RACE_WINDOW seconds of the
+#: oldest were made by racing runs (each run that made one and lost deletes its own): a run takes the
+#: survivor. Objects further apart are duplicates made on purpose (or by a run that died): the task
+#: fails listing them.
+RACE_WINDOW = 120
 #: polling of waits: the first pause (seconds), its growth per poll, and its cap
 POLL_START, POLL_GROWTH, POLL_MAX = 1.0, 1.5, 5.0
 MASK = "********"
@@ -181,6 +183,7 @@ class KsyunResource(object):
         self.result = {}
         self.owned = False        # True once a create answer of this run returned the id it made
         self.refused = None       # the error of the last write that was refused but whose effect is there
+        self.last_read = None     # the created object as reconcile() read it (the first poll of the wait)
 
     # ------------------------------------------------------------------ building and running
     @classmethod
@@ -504,7 +507,7 @@ class KsyunResource(object):
         kept = self.reconcile(ours)
         if kept is not None:
             return self.converge(kept, keep_before=True)
-        return self.wait_ready()
+        return self.wait_ready(self.last_read)
 
     def reconcile(self, ours):
         """After this run's create of `ours`: the object to continue with when a racing run's object
@@ -530,7 +533,7 @@ class KsyunResource(object):
         kept = self.reconcile(self.resource_id)
         if kept is not None:
             return self.converge(kept, keep_before=True)
-        return self.wait_ready()
+        return self.wait_ready(self.last_read)
 
     def immutable_changed(self, current, fixed):
         """Options that differ but cannot be changed: fail naming each with both values."""
@@ -592,8 +595,9 @@ class NamedResource(KsyunResource):
     Racing runs: after its create, a run re-reads the name (`reconcile()`); of several live objects
     every run keeps the same one (`survivor()`), and a run whose own object is not that one deletes
     its own (only an id its create answer returned) and continues with the survivor. A run that made
-    nothing and finds several live objects re-reads for SETTLE_OTHERS seconds while the racing runs
-    delete theirs, and then fails listing their ids. After a create whose answer was lost,
+    nothing and finds several live objects made within RACE_WINDOW seconds of each other takes the
+    survivor (deleting nothing: the runs that made the others delete them); several further apart fail
+    the task listing their ids. After a create whose answer was lost,
     `find_created()` takes the one object of the name that was not there before; several (a racing
     run's too): the survivor is taken, and nothing is deleted (this run cannot tell which is its own).
     """
@@ -637,18 +641,23 @@ class NamedResource(KsyunResource):
             found = [r for r in self.describe(ids=[ident]) if r.get(self.id_key) == ident]
             return found[0] if found else None
         found = self.named()
-        if len(self.live(found)) > 1:
-            # racing runs each made one: the ones not kept are being deleted by the runs that made them
-            self.m.progress("%d %ss are named %s: re-reading for up to %d s while racing runs remove theirs"
-                            % (len(self.live(found)), self.name(), self.params["name"], SETTLE_OTHERS))
-            for dummy in range(int(SETTLE_OTHERS / SETTLE_PAUSE)):
-                time.sleep(SETTLE_PAUSE)
-                found = self.named()
-                if len(self.live(found)) <= 1:
-                    break
         self.known_ids.update(self.ident(r) for r in found)
         live = self.live(found)
-        return self.only(live if live else found, " (after %d s of re-reads)" % SETTLE_OTHERS if len(live) > 1 else "")
+        if len(live) > 1 and self.racing(live):
+            best = self.survivor(live)
+            others = sorted(self.ident(r) for r in live if r is not best)
+            self.reconciled(self.ident(best), why="%d %ss of the name were made within %d s of each other by racing "
+                            "runs: continued with the one every run keeps, %s (the runs that made %s delete them)"
+                            % (len(live), self.name(), RACE_WINDOW, self.ident(best), ", ".join(others)))
+            live = [best]
+        return self.only(live if live else found)
+
+    def racing(self, live):
+        """True when these objects of the name were made by racing runs: all made within RACE_WINDOW."""
+        times = [creation_time(r.get(self.created_key)) for r in live]
+        if any(t is None for t in times):
+            return False
+        return (max(times) - min(times)).total_seconds() <= RACE_WINDOW
 
     def before_create(self):
         if self.params.get(self.id_option):
@@ -672,16 +681,12 @@ class NamedResource(KsyunResource):
 
     def reconcile(self, ours):
         """Re-read the name after this run's create: keep ours, or delete it for a racing run's survivor."""
-        best = None
-        for look in range(SETTLE_READS):
-            if look:
-                time.sleep(REREAD_PAUSE)
-            live = self.live(self.named())
-            if ours in [self.ident(r) for r in live]:
-                best = self.survivor(live)
-                if self.ident(best) != ours:
-                    break
+        time.sleep(SETTLE)
+        live = self.live(self.named())
+        mine = [r for r in live if self.ident(r) == ours]
+        best = self.survivor(live) if mine else None
         if best is None or self.ident(best) == ours:
+            self.last_read = mine[0] if mine else None   # the first poll of the wait
             return None
         kept = self.ident(best)
         deleted = []
