@@ -493,11 +493,7 @@ class KsyunResource(object):
             self.changed = True
             return self.predicted(None)
 
-        def create():
-            made = self.create()
-            self.owned = True
-            return made
-        ours = self.write(create, self.find_created, refused=True)
+        ours = self.write(self._create_owned, self.find_created, refused=True)
         self.resource_id = ours
         if self.refused is not None:
             # refused, and the re-read found it: a racing run made it ("already exists")
@@ -508,6 +504,12 @@ class KsyunResource(object):
         if kept is not None:
             return self.converge(kept, keep_before=True)
         return self.wait_ready(self.last_read)
+
+    def _create_owned(self):
+        """create(); its answer names what this run made (only that may a racing run's loser delete)."""
+        made = self.create()
+        self.owned = True
+        return made
 
     def reconcile(self, ours):
         """After this run's create of `ours`: the object to continue with when a racing run's object
@@ -524,12 +526,7 @@ class KsyunResource(object):
         self.wait_for(self.get, lambda r: r is None, what=self.what(current))
         self.resource_id = None
         self.owned = False
-
-        def create():
-            made = self.create()
-            self.owned = True
-            return made
-        self.resource_id = self.write(create, self.find_created)
+        self.resource_id = self.write(self._create_owned, self.find_created)
         kept = self.reconcile(self.resource_id)
         if kept is not None:
             return self.converge(kept, keep_before=True)
