@@ -172,6 +172,9 @@ class KsyunResource(object):
     mutable = ()
     #: True when a differing immutable option with ``recreate: true`` deletes and creates again
     recreatable = False
+    #: True when the API keeps the resource's identifying name unique (a second create of it is refused):
+    #: then a create that timed out may be sent again after the re-reads, since it cannot duplicate
+    unique = True
 
     def __init__(self, module):
         self.m = module
@@ -493,7 +496,7 @@ class KsyunResource(object):
             self.changed = True
             return self.predicted(None)
 
-        ours = self.write(self._create_owned, self.find_created, refused=True)
+        ours = self.write(self._create_owned, self.find_created, refused=True, repeatable=self.unique)
         self.resource_id = ours
         if self.refused is not None:
             # refused, and the re-read found it: a racing run made it ("already exists")
@@ -603,6 +606,7 @@ class NamedResource(KsyunResource):
     id_key = None
     name_key = None
     created_key = "CreateTime"
+    unique = False
 
     def __init__(self, module):
         super(NamedResource, self).__init__(module)

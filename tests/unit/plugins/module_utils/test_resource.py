@@ -79,6 +79,7 @@ class World(object):
 
 class Thing(KsyunResource):
     represent = "thing"
+    unique = False     # names may repeat: a timed-out create is never sent again
     argument_spec = dict(name=dict(type="str", required=True), size=dict(type="int"), note=dict(type="str"),
                          secret=dict(type="str", no_log=False), recreate=dict(type="bool", default=False),
                          state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -730,3 +731,18 @@ def test_a_run_that_made_nothing_takes_the_survivor_of_racing_runs_and_deletes_n
     for state in ("present", "absent"):
         out = run_raced(capsys, objects, None, None, name="web", state=state)
         assert out["rc"] == 1 and Raced.writes == [] and "2 nameds are named web: id-1, id-2" in out["msg"]
+
+
+def test_a_timed_out_create_of_a_unique_name_is_sent_again_after_the_rereads(capsys, clock):
+    # the API refuses a second create of a unique name, so sending it again cannot duplicate
+    class Unique(Thing):
+        unique = True
+    world = World()
+    world.fail["CreateThing"] = [("late", None, timed_out(code="ServiceTimeout"))]
+    Unique.world = world
+    with patch_module_args(dict(CREDS, name="a", timeout=10, wait_timeout=600)):
+        with pytest.raises(SystemExit) as info:
+            Unique.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert info.value.code == 0 and world.writes == ["CreateThing", "CreateThing"] and list(world.things) == ["a"]
+    assert clock[0] < 1000.0 + 60     # not re-read until wait_timeout
