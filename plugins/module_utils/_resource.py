@@ -418,8 +418,12 @@ class KsyunResource(object):
             return raw if raw is not None else self.get()
         if raw is not None and self.ready(raw):
             return raw
-        return self.wait_for(self.get, lambda r: r is not None and self.ready(r),
+        return self.wait_for(self.poll, lambda r: r is not None and self.ready(r),
                              lambda r: r is not None and self.failed(r), first=raw)
+
+    def poll(self):
+        """One read of the resource a wait is for (default: get())."""
+        return self.get()
 
     def wait_gone(self):
         """With ``wait``: poll get() until it is None."""
@@ -703,6 +707,24 @@ class NamedResource(KsyunResource):
         self.reconciled(kept, deleted, why)
         self.resource_id = kept
         return best
+
+    def poll(self):
+        """A wait's read. The object this run found (it made none) being deleted, or gone, while a
+        racing run's is live: the run that made it lost the race and deletes it; continue with the
+        one of the name every run keeps."""
+        raw = self.get()
+        if (raw is not None and not self.deleting(raw)) or self.owned or self.params.get(self.id_option):
+            return raw
+        lost = self.resource_id
+        self.resource_id = None
+        other = self.get()
+        if other is None or self.deleting(other):
+            self.resource_id = lost
+            return raw
+        self.resource_id = self.ident(other)
+        self.reconciled(self.resource_id, why="%s %s, which this run found, was deleted by the racing run that made "
+                        "it: continued with %s, the one every run keeps" % (self.name(), lost, self.resource_id))
+        return other
 
     def delete_own(self, ours):
         """Delete the object this run made (`ours`, the current `resource_id`) for a racing run's.

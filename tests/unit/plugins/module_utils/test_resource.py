@@ -746,3 +746,21 @@ def test_a_timed_out_create_of_a_unique_name_is_sent_again_after_the_rereads(cap
     out = json.loads(capsys.readouterr().out)
     assert info.value.code == 0 and world.writes == ["CreateThing", "CreateThing"] and list(world.things) == ["a"]
     assert clock[0] < 1000.0 + 60     # not re-read until wait_timeout
+
+
+def test_a_run_waiting_for_what_a_racing_run_then_deletes_continues_with_the_survivor(capsys, monkeypatch):
+    # this run found id-2 (made by a racing run, still building); that run lost and deletes it
+    objects = [dict(Id="id-2", Name="web", Size=1, CreateTime="2024-01-01 10:00:01", Status="building")]
+    reads = []
+
+    def describe(self, ids=None, name=None):
+        reads.append(ids)
+        if len(reads) == 2:
+            objects[0]["Status"] = "deleting"
+            objects.append(dict(Id="id-1", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready"))
+        return [dict(o) for o in objects if (ids is None or o["Id"] in ids) and (name is None or name in o["Name"])]
+    monkeypatch.setattr(Raced, "describe", describe)
+    monkeypatch.setattr(Raced, "ready", lambda self, raw: raw.get("Status") == "ready")
+    out = run_raced(capsys, objects, None, None, name="web")
+    assert out["rc"] == 0 and out["named"]["id"] == "id-1" and Raced.writes == []
+    assert out["reconciled"]["survivor"] == "id-1" and out["changed"] is False
