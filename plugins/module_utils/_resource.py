@@ -43,8 +43,21 @@ later (an answer's) from every output of the module.
 A write whose answer may have been lost (`KsyunError.maybe_applied`) is never simply repeated:
 `write(send, reread)` re-reads; when the write took effect the module continues from what it finds,
 and only when the re-reads show that it did not is it sent again (at most `RESENDS` times). A write
-that timed out may still be running on the server: it is re-read for ``timeout`` seconds and never
-sent again (a second one could make a duplicate); the task fails saying so, and a re-run continues.
+that timed out may still be running on the server: it is re-read for ``timeout`` seconds (with
+``wait``: ``wait_timeout`` seconds) and never sent again (a second one could make a duplicate); the
+task fails saying so and how long it may still take. A delete is safe to repeat (``repeatable``): it
+is re-read, and sent again while the resource is still there and not being deleted. `changed` says
+what happened: a write the API refused (an error answer, not `maybe_applied`) changed nothing.
+
+Racing runs (two runs of the same task at once): a create the API refuses is re-read, and when the
+resource exists now (a racing run made it, e.g. KCR's "already exists") the task continues from it
+(``reconciled`` in the result). Names that the API does not keep unique (`NamedResource`) are
+re-read after a create: when several objects of the name are live, every run picks the same
+survivor (`survivor()`: the oldest creation time, then the smallest id); a run whose own object is
+not the survivor deletes that object (only an object whose id its own create answer returned) and
+continues with the survivor, saying so in ``reconciled``. A run that made nothing and finds several
+live objects of the name re-reads for `SETTLE_OTHERS` seconds while racing runs remove theirs, and
+only then fails listing them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -52,7 +65,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import time
+from datetime import datetime, timedelta
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils import _module
@@ -68,6 +83,17 @@ REREAD_PAUSE = 1.0
 #: client stopped waiting for the answer (its ReadTimeout), or the API's documented ServiceTimeout
 #: ("Internal Service is unavailable because of time out"). Such a write is never sent again.
 STILL_RUNNING = ("ReadTimeout", "ServiceTimeout")
+#: a write safe to repeat (a delete) whose effect the re-reads do not show: how often it is sent again
+REPEATS = 5
+#: after a create of a name the API does not keep unique: the pause (seconds) before the name is read
+#: again for racing creates. Two creates with the same creation time (a time in seconds) land within a
+#: second of each other, so a read 2 s after this run's answer sees both.
+SETTLE = 2.0
+#: several live objects of the name whose creation times are all within RACE_WINDOW seconds of the
+#: oldest were made by racing runs (each run that made one and lost deletes its own): a run takes the
+#: survivor. Objects further apart are duplicates made on purpose (or by a run that died): the task
+#: fails listing them.
+RACE_WINDOW = 120
 #: polling of waits: the first pause (seconds), its growth per poll, and its cap
 POLL_START, POLL_GROWTH, POLL_MAX = 1.0, 1.5, 5.0
 MASK = "********"
@@ -102,6 +128,37 @@ def differences(have, want):
     return dict((k, (have.get(k), v)) for k, v in want.items() if have.get(k) != v)
 
 
+_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?$")
+
+
+def creation_time(text):
+    """A creation time as the APIs write it ('2019-09-10T10:56:13+08:00', '2019-09-10T15:22:43Z',
+    '2021-05-12 12:00:00') as a naive UTC datetime (no offset: taken as written), or None."""
+    match = _TIME.match((text or "").strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    parts = [int(x) for x in match.groups()[:6]]
+    when = datetime(*parts)
+    if match.group(7):
+        when += timedelta(microseconds=int(match.group(7)[:6].ljust(6, "0")))
+    offset = match.group(8)
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        when -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return when
+
+
+def survivor(objects, ident, created="CreateTime"):
+    """Of several objects of one name (made by racing runs), the one every run keeps: the oldest
+    creation time, then the smallest id. Every run computes the same answer from the same objects;
+    an object without a readable creation time counts as the newest."""
+    def key(raw):
+        when = creation_time(raw.get(created))
+        return (when is None, when or datetime.min, str(ident(raw)))
+    return min(objects, key=key)
+
+
 class KsyunResource(object):
     """One resource kind: the module's options, reads and writes; the flow is here."""
 
@@ -119,6 +176,9 @@ class KsyunResource(object):
     #: options only a create uses whose value no read returns: they cannot be compared, so a task that
     #: sets one on an existing resource gets a warning naming it (never a silent ``ok``)
     unreadable = ()
+    #: True when the API keeps the resource's identifying name unique (a second create of it is refused):
+    #: then a create that timed out may be sent again after the re-reads, since it cannot duplicate
+    unique = True
 
     def __init__(self, module):
         self.m = module
@@ -128,6 +188,9 @@ class KsyunResource(object):
         self.before = None
         self.after = None
         self.result = {}
+        self.owned = False        # True once a create answer of this run returned the id it made
+        self.refused = None       # the error of the last write that was refused but whose effect is there
+        self.last_read = None     # the created object as reconcile() read it (the first poll of the wait)
 
     # ------------------------------------------------------------------ building and running
     @classmethod
@@ -263,29 +326,47 @@ class KsyunResource(object):
         """Scrub these values (secrets that are not no_log options) from every output of the module."""
         _module.hide(self.module, [value for value in values if isinstance(value, str) and value])
 
-    def write(self, send, reread=None):
-        """Send one write and return what `send()` returns.
+    def write(self, send, reread=None, repeatable=False, refused=False):
+        """Send one write and return what `send()` returns; `changed` becomes true when it succeeded
+        or may have been applied (an error answer, not `maybe_applied`, changed nothing).
 
         When the answer may have been lost (a KsyunError with `maybe_applied`), `reread()` decides:
         it returns what `send()` would have returned when the write took effect, or None when it did
         not; the write is sent again only after REREADS re-reads all showed no effect, at most RESENDS
-        times. A write that may still be running on the server (STILL_RUNNING) is re-read for
-        ``timeout`` seconds, and never sent again: without an effect by then, the failure is raised
-        saying so (a re-run finds what it made). Without `reread`, such a failure is raised (the
-        caller re-reads afterwards). Never runs in check mode.
+        times (REPEATS for a `repeatable` write). A write that may still be running on the server
+        (STILL_RUNNING) and is not `repeatable` is re-read for ``timeout`` seconds (with ``wait``,
+        ``wait_timeout``), and never sent again: without an effect by then, the failure is raised
+        saying so and how long it may still take. With `refused`, an error answer is re-read too:
+        when `reread()` shows the effect (a racing run did it), that is returned. Without `reread`,
+        such a failure is raised (the caller re-reads afterwards). Never runs in check mode.
         """
         if self.check_mode:
             self.fail("internal error: a write was attempted in check mode (nothing was sent)")
         attempt = 0
+        sent = time.monotonic()
+        self.refused = None
         while True:
             try:
-                return send()
+                value = send()
+                self.changed = True
+                return value
             except KsyunError as err:
-                if not err.maybe_applied or reread is None:
+                if err.maybe_applied:
+                    self.changed = True     # it may have been applied: a failed result says so
+                if reread is None:
                     raise
-                running = err.code in STILL_RUNNING
-                # the server may still be carrying it out: it gets as long again as it had to answer
+                if not err.maybe_applied:
+                    found = reread() if refused else None
+                    if found is None:
+                        raise
+                    self.refused = err     # it did not apply: what is there now is not this write's
+                    return found
+                running = err.code in STILL_RUNNING and not repeatable
+                # the server may still be carrying it out: it gets as long again as it had to answer,
+                # and with wait=true as long as the user agreed to wait
                 patience = (self.params.get("timeout") or 30) if running else 0
+                if running and self.params.get("wait"):
+                    patience = max(patience, self.params.get("wait_timeout") or 0)
                 until = time.monotonic() + patience
                 looks = 0
                 while True:
@@ -297,13 +378,16 @@ class KsyunResource(object):
                         break
                     time.sleep(REREAD_PAUSE)
                 if running:
+                    waited = int(round(time.monotonic() - sent))
                     raise KsyunError(err.code, "%s; re-read for %d s, it shows no effect yet, and it was not sent "
-                                     "again: the server may still carry it out, and a second one could make a "
-                                     "duplicate. Run the task again: it continues from what it finds"
-                                     % (err.message, patience), status=err.status,
+                                     "again: the server may still carry it out. The API states no limit on how "
+                                     "long that may take: allow it at least %d s more (as long as it has had) "
+                                     "before running the task again; a run started before it lands can make a "
+                                     "duplicate, which a later run reports. A re-run continues from what it finds"
+                                     % (err.message, patience, max(waited, patience)), status=err.status,
                                      request_id=err.request_id, action=err.action, error_type=err.error_type,
                                      maybe_applied=True, attempts=err.attempts)
-                if attempt >= RESENDS:
+                if attempt >= (REPEATS if repeatable else RESENDS):
                     raise
                 attempt += 1
 
@@ -340,8 +424,12 @@ class KsyunResource(object):
             return raw if raw is not None else self.get()
         if raw is not None and self.ready(raw):
             return raw
-        return self.wait_for(self.get, lambda r: r is not None and self.ready(r),
+        return self.wait_for(self.poll, lambda r: r is not None and self.ready(r),
                              lambda r: r is not None and self.failed(r), first=raw)
+
+    def poll(self):
+        """One read of the resource a wait is for (default: get())."""
+        return self.get()
 
     def wait_gone(self):
         """With ``wait``: poll get() until it is None."""
@@ -367,9 +455,14 @@ class KsyunResource(object):
             current = None
         if current is None:
             return self._create()
+        return self.converge(current)
+
+    def converge(self, current, keep_before=False):
+        """``state=present`` on an existing resource: compare, update what differs, wait."""
         self.resource_id = self.ident(current)
         have = self.view(current)
-        self.before = have
+        if not keep_before:
+            self.before = have
         diffs = differences(have, self.wanted())
         fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
         if fixed:
@@ -382,8 +475,8 @@ class KsyunResource(object):
         changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
         self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
         if changes:
-            self.changed = True
             if self.check_mode:
+                self.changed = True
                 return self.predicted(current)
             wanted = dict((k, v[1]) for k, v in changes.items())
 
@@ -396,26 +489,62 @@ class KsyunResource(object):
             return current
         return self.wait_ready(current)
 
+    def reconciled(self, survivor_id, deleted=(), why=""):
+        """Say in the result (``reconciled``) and the progress what a racing run made this run do."""
+        self.result["reconciled"] = dict(survivor=survivor_id, deleted=list(deleted), reason=why)
+        self.m.progress("%s: %s" % (self.name(), why))
+
     def _create(self):
-        self.before_create()
-        self.changed = True
+        raced = self.before_create()
+        if raced is not None:
+            # it exists after all (a racing run made it since the first read): continue from it
+            self.reconciled(self.ident(raced), why="found %s, made meanwhile by another run; not created again"
+                            % self.what(raced))
+            return self.converge(raced)
         self.before = {}
         self.after = self.wanted()
         if self.check_mode:
+            self.changed = True
             return self.predicted(None)
-        self.resource_id = self.write(self.create, self.find_created)
-        return self.wait_ready()
+
+        ours = self.write(self._create_owned, self.find_created, refused=True, repeatable=self.unique)
+        self.resource_id = ours
+        if self.refused is not None:
+            # refused, and the re-read found it: a racing run made it ("already exists")
+            self.reconciled(ours, why="the create was refused (%s) and %s exists: made by another run, not by "
+                            "this one; continued from it" % (self.refused.code, self.what()))
+            return self.converge(self.get())
+        kept = self.reconcile(ours)
+        if kept is not None:
+            return self.converge(kept, keep_before=True)
+        return self.wait_ready(self.last_read)
+
+    def _create_owned(self):
+        """create(); its answer names what this run made (only that may a racing run's loser delete)."""
+        made = self.create()
+        self.owned = True
+        return made
+
+    def reconcile(self, ours):
+        """After this run's create of `ours`: the object to continue with when a racing run's object
+        is kept instead of ours (ours deleted when this run made it), or None to keep ours.
+        Resources whose name is unique have nothing to reconcile."""
+        return None
 
     def _recreate(self, current, diffs):
-        self.changed = True
         self.after = dict(self.before, **dict((k, v[1]) for k, v in diffs.items()))
         if self.check_mode:
+            self.changed = True
             return self.predicted(None)
-        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        self.write(lambda: self.delete(current), self._gone_or_deleting, repeatable=True, refused=True)
         self.wait_for(self.get, lambda r: r is None, what=self.what(current))
         self.resource_id = None
-        self.resource_id = self.write(self.create, self.find_created)
-        return self.wait_ready()
+        self.owned = False
+        self.resource_id = self.write(self._create_owned, self.find_created)
+        kept = self.reconcile(self.resource_id)
+        if kept is not None:
+            return self.converge(kept, keep_before=True)
+        return self.wait_ready(self.last_read)
 
     def warn_unread(self, current):
         unread = self.unread()
@@ -449,10 +578,12 @@ class KsyunResource(object):
                 self.wait_gone()
             return None
         self.before_delete(current)
-        self.changed = True
         if self.check_mode:
+            self.changed = True
             return None
-        self.write(lambda: self.delete(current), self._gone_or_deleting)
+        # a delete is safe to repeat: re-read, and sent again while it is there and not being deleted;
+        # refused (already gone: a racing run deleted it) is re-read too
+        self.write(lambda: self.delete(current), self._gone_or_deleting, repeatable=True, refused=True)
         self.wait_gone()
         return None
 
@@ -474,17 +605,26 @@ class NamedResource(KsyunResource):
     """A resource the task finds by its id (option `id_option`) or by a name the API does not
     declare unique (option ``name``).
 
-    Subclasses set `id_option`, `id_key` and `name_key` (the API fields) and supply
+    Subclasses set `id_option`, `id_key`, `name_key` and `created_key` (the API fields) and supply
     ``describe(ids=None, name=None)``: the API objects with these ids, or a search whose answer
     holds at least every object of that name. Answers are matched by id and by exact name, never
-    taken by position; several objects of the name fail the task listing their ids. After a create
-    whose answer was lost, `find_created()` takes the one object of the name that was not there
-    before (several fail the same way).
+    taken by position. Objects being deleted do not count when others of the name are live.
+
+    Racing runs: after its create, a run re-reads the name (`reconcile()`); of several live objects
+    every run keeps the same one (`survivor()`), and a run whose own object is not that one deletes
+    its own (only an id its create answer returned) and continues with the survivor. A run that made
+    nothing and finds several live objects made within RACE_WINDOW seconds of each other takes the
+    survivor (deleting nothing: the runs that made the others delete them); several further apart fail
+    the task listing their ids. After a create whose answer was lost,
+    `find_created()` takes the one object of the name that was not there before; several (a racing
+    run's too): the survivor is taken, and nothing is deleted (this run cannot tell which is its own).
     """
 
     id_option = None
     id_key = None
     name_key = None
+    created_key = "CreateTime"
+    unique = False
 
     def __init__(self, module):
         super(NamedResource, self).__init__(module)
@@ -501,6 +641,12 @@ class NamedResource(KsyunResource):
         name = self.params["name"]
         return [r for r in self.describe(name=name) if r.get(self.name_key) == name]
 
+    def live(self, found):
+        return [r for r in found if not self.deleting(r)]
+
+    def survivor(self, found):
+        return survivor(found, self.ident, self.created_key)
+
     def only(self, found, why=""):
         if len(found) > 1:
             self.fail("%d %ss are named %s%s: %s; set %s to choose one"
@@ -515,7 +661,22 @@ class NamedResource(KsyunResource):
             return found[0] if found else None
         found = self.named()
         self.known_ids.update(self.ident(r) for r in found)
-        return self.only(found)
+        live = self.live(found)
+        if len(live) > 1 and self.racing(live):
+            best = self.survivor(live)
+            others = sorted(self.ident(r) for r in live if r is not best)
+            self.reconciled(self.ident(best), why="%d %ss of the name were made within %d s of each other by racing "
+                            "runs: continued with the one every run keeps, %s (the runs that made %s delete them)"
+                            % (len(live), self.name(), RACE_WINDOW, self.ident(best), ", ".join(others)))
+            live = [best]
+        return self.only(live if live else found)
+
+    def racing(self, live):
+        """True when these objects of the name were made by racing runs: all made within RACE_WINDOW."""
+        times = [creation_time(r.get(self.created_key)) for r in live]
+        if any(t is None for t in times):
+            return False
+        return (max(times) - min(times)).total_seconds() <= RACE_WINDOW
 
     def before_create(self):
         if self.params.get(self.id_option):
@@ -523,6 +684,79 @@ class NamedResource(KsyunResource):
                       % (self.name(), self.params[self.id_option], self.id_option))
 
     def find_created(self):
-        new = [r for r in self.named() if self.ident(r) not in self.known_ids]
-        made = self.only(new, " since the create whose answer was lost")
-        return self.ident(made) if made is not None else None
+        new = [r for r in self.live(self.named()) if self.ident(r) not in self.known_ids]
+        if len(new) > 1:
+            # this run's and a racing run's: which is which cannot be told, so none is deleted
+            kept = self.survivor(new)
+            self.result["reconciled"] = dict(
+                survivor=self.ident(kept), deleted=[],
+                reason="the create's answer was lost and %d %ss of the name appeared since (%s): this run cannot "
+                       "tell which one it made, so it deleted none and continued with %s; delete the other one(s) "
+                       "if no other run keeps them" % (len(new), self.name(), ", ".join(sorted(self.ident(r) for r in new)),
+                                                       self.ident(kept)))
+            self.module.warn(self.result["reconciled"]["reason"])
+            return self.ident(kept)
+        return self.ident(new[0]) if new else None
+
+    def reconcile(self, ours):
+        """Re-read the name after this run's create: keep ours, or delete it for a racing run's survivor."""
+        time.sleep(SETTLE)
+        live = self.live(self.named())
+        mine = [r for r in live if self.ident(r) == ours]
+        best = self.survivor(live) if mine else None
+        if best is None or self.ident(best) == ours:
+            self.last_read = mine[0] if mine else None   # the first poll of the wait
+            return None
+        kept = self.ident(best)
+        deleted = []
+        if self.owned:
+            self.m.progress("%s %s: a racing run made %s first; deleting ours" % (self.name(), ours, kept))
+            self.delete_own(ours)
+            deleted.append(ours)
+            why = ("a racing run made %s %s of the same name first (oldest creation time, then smallest id): "
+                   "this run deleted %s, the one it made, and continued with %s" % (self.name(), kept, ours, kept))
+        else:
+            why = ("%s %s of the same name is older than %s (its create's answer was lost, so this run may not "
+                   "have made it): none deleted, continued with %s" % (self.name(), kept, ours, kept))
+        self.reconciled(kept, deleted, why)
+        self.resource_id = kept
+        return best
+
+    def poll(self):
+        """A wait's read. The object this run found (it made none) being deleted, or gone, while a
+        racing run's is live: the run that made it lost the race and deletes it; continue with the
+        one of the name every run keeps."""
+        raw = self.get()
+        if (raw is not None and not self.deleting(raw)) or self.owned or self.params.get(self.id_option):
+            return raw
+        lost = self.resource_id
+        self.resource_id = None
+        other = self.get()
+        if other is None or self.deleting(other):
+            self.resource_id = lost
+            return raw
+        self.resource_id = self.ident(other)
+        self.reconciled(self.resource_id, why="%s %s, which this run found, was deleted by the racing run that made "
+                        "it: continued with %s, the one every run keeps" % (self.name(), lost, self.resource_id))
+        return other
+
+    def delete_own(self, ours):
+        """Delete the object this run made (`ours`, the current `resource_id`) for a racing run's.
+        An API that refuses to delete it while it is being built: wait until it is built (or
+        failed), within ``wait_timeout``, and delete it then."""
+        for attempt in range(2):
+            own = self.get()
+            if own is None or self.deleting(own):
+                return
+            try:
+                self.write(lambda: self.delete_racing(own), self._gone_or_deleting, repeatable=True, refused=True)
+                return
+            except KsyunError:
+                if attempt or self.ready(own) or self.failed(own):
+                    raise
+            self.wait_for(self.get, lambda r: r is None or self.ready(r) or self.failed(r) or self.deleting(r),
+                          what="%s (until it can be deleted)" % self.what(own), first=own)
+
+    def delete_racing(self, raw):
+        """The delete of an object this run made and a racing run's replaces (default: delete())."""
+        return self.delete(raw)

@@ -178,6 +178,18 @@ notes:
     progress" (DeleteCluster is not sent again); any other status counts as in progress until O(wait_timeout).
   - Missing creation options (O(vpc_id), O(pod_cidr), ...) are reported after the cluster was looked up
     (an existing cluster does not need them), before anything is changed.
+  - KCE does not keep cluster names unique and CreateCluster has no idempotency token. Racing runs of the same
+    task (overlapping AWX jobs) each re-read the name after their create; of several clusters every run keeps
+    the same one (the oldest C(CreateTime), then the smallest id), and a run whose own cluster is not that one
+    deletes it with C(InstanceDeleteMode=Terminate) (its new servers are its own) once the API lets it, and
+    returns the kept one; RV(reconciled) says so. A run deletes only a cluster whose id its own create answer
+    returned.
+  - What cannot be made safe (the API has no idempotency token) - a run killed between its create and its
+    re-read leaves what it made, and a later run fails listing the objects of the name (for names the API does
+    not keep unique); a create whose answer was lost while a racing run created the same name cannot tell which
+    one it made, deletes none and warns; a create that timed out and lands after the run gave up (after
+    O(timeout), or O(wait_timeout) with O(wait=true)) is not seen by a re-run started before it lands. See the
+    README's reliability section.
 extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.attributes
@@ -317,6 +329,22 @@ api_calls:
   type: list
   elements: str
   sample: [DescribeCluster]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 import ipaddress
@@ -590,6 +618,11 @@ class KceCluster(NamedResource):
 
     def delete(self, current):
         kce.delete_cluster(self.client, current["ClusterId"], self.params["instance_delete_mode"])
+
+    def delete_racing(self, raw):
+        # a cluster this run made while a racing run's is kept: its new servers are this run's, destroy them
+        mode = self.params["instance_delete_mode"] if self.params["existed_epc_sets"] else "Terminate"
+        kce.delete_cluster(self.client, raw["ClusterId"], mode)
 
 
 def main():

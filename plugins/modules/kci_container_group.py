@@ -362,6 +362,18 @@ notes:
     O(volumes[].ebs_volume) type, size, snapshot and release setting - are only used to create a group.
     A task that sets them on an existing group gets a warning naming them, as the group may differ from them.
   - A group that is C(Failed) is reported as a failure on every run; delete it (O(state=absent)) to start over.
+  - The documents do not say container group names are unique, and CreateContainerGroup has no idempotency
+    token. Racing runs of the same task each re-read the name after their create; of several groups every run
+    keeps the same one (the oldest C(CreateTime), then the smallest id), and a run whose own group is not that
+    one deletes it and returns the kept one; RV(reconciled) says so. A run deletes only a group whose id its own
+    create answer returned; a create refused because the name is in use is re-read and the task continues from
+    the group found.
+  - What cannot be made safe (the API has no idempotency token) - a run killed between its create and its
+    re-read leaves what it made, and a later run fails listing the objects of the name (for names the API does
+    not keep unique); a create whose answer was lost while a racing run created the same name cannot tell which
+    one it made, deletes none and warns; a create that timed out and lands after the run gave up (after
+    O(timeout), or O(wait_timeout) with O(wait=true)) is not seen by a re-run started before it lands. See the
+    README's reliability section.
 seealso:
   - module: ksyun.cloud.kci_container_group_info
   - module: ksyun.cloud.kci_image_cache
@@ -535,6 +547,22 @@ api_calls:
   type: list
   elements: str
   sample: [DescribeContainerGroup, CreateContainerGroup, DescribeContainerGroup]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 import re

@@ -84,6 +84,17 @@ notes:
     (C(DescribeImageCache) does not return them). A task that sets them on an existing cache gets a warning
     naming them, as the cache may differ from them.
   - A cache that is C(Failed) is reported as a failure on every run; delete it (O(state=absent)) to start over.
+  - The documents do not say image cache names are unique, and CreateImageCache has no idempotency token. Racing
+    runs of the same task each re-read the name after their create; of several caches every run keeps the same
+    one (the oldest C(CreateTime), then the smallest id), and a run whose own cache is not that one deletes it
+    once the API allows (not while C(Preparing)) and returns the kept one; RV(reconciled) says so. A run deletes
+    only a cache whose id its own create answer returned.
+  - What cannot be made safe (the API has no idempotency token) - a run killed between its create and its
+    re-read leaves what it made, and a later run fails listing the objects of the name (for names the API does
+    not keep unique); a create whose answer was lost while a racing run created the same name cannot tell which
+    one it made, deletes none and warns; a create that timed out and lands after the run gave up (after
+    O(timeout), or O(wait_timeout) with O(wait=true)) is not seen by a re-run started before it lands. See the
+    README's reliability section.
 seealso:
   - module: ksyun.cloud.kci_image_cache_info
   - module: ksyun.cloud.kci_container_group
@@ -184,6 +195,22 @@ api_calls:
   type: list
   elements: str
   sample: [DescribeImageCache, CreateImageCache, DescribeImageCache]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 from datetime import datetime

@@ -47,6 +47,12 @@ extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
+notes:
+  - Racing runs of the same task - an C(AddFavor) refused because the favourite exists now is re-read and the
+    task continues from it; RV(reconciled) says so.
+  - Registry names are unique, so racing runs cannot make a duplicate here; a write whose answer was lost is
+    re-read, never blindly repeated. What cannot be made safe for other resources is in the README's reliability
+    section.
 seealso:
   - module: ksyun.cloud.kcr_favorite_info
 """
@@ -102,6 +108,22 @@ api_calls:
   type: list
   elements: str
   sample: [GetFavor]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr

@@ -54,6 +54,13 @@ extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
+notes:
+  - Racing runs of the same task - a create refused because the namespace exists now (made by the other run) is
+    re-read and the task continues from it, comparing O(public); RV(reconciled) says so. Racing deletes converge
+    too (a delete refused because it is gone is read back).
+  - Registry names are unique, so racing runs cannot make a duplicate here; a write whose answer was lost is
+    re-read, never blindly repeated. What cannot be made safe for other resources is in the README's reliability
+    section.
 seealso:
   - module: ksyun.cloud.kcr_namespace_info
   - module: ksyun.cloud.kcr_repository
@@ -117,6 +124,22 @@ api_calls:
   type: list
   elements: str
   sample: [DescribeRepoNamespace]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
@@ -159,8 +182,12 @@ class KcrNamespace(KsyunResource):
         return want
 
     def before_create(self):
-        # namespace names are registry-wide: "exists" while it is not ours means another account holds it
+        # namespace names are registry-wide: "exists" while it is not ours means another account holds it,
+        # unless a racing run of ours made it since the first read (read again: then continue from it)
         if kcr.namespace_exists(self.client, self.params["name"]):
+            raced = self.get()
+            if raced is not None:
+                return raced
             self.fail("the namespace name %s is taken by another account (RepoNamespaceExist says it exists, but it "
                       "is not one of this account's namespaces): choose another name" % self.params["name"])
         self.creating = True
@@ -193,7 +220,8 @@ class KcrNamespace(KsyunResource):
         while self.doomed:
             repo = self.doomed[0]
             self.write(lambda: kcr.delete_repository(self.client, repo),
-                       lambda: True if kcr.find_repository(self.client, repo) is None else None)
+                       lambda: True if kcr.find_repository(self.client, repo) is None else None,
+                       repeatable=True, refused=True)
             self.doomed.pop(0)
         kcr.delete_namespace(self.client, self.params["name"])
 

@@ -57,6 +57,12 @@ extends_documentation_fragment:
   - ksyun.cloud.common
   - ksyun.cloud.attributes
   - ksyun.cloud.attributes.resource
+notes:
+  - Racing runs of the same task - a create refused because the repository (or, with O(create_namespace=true),
+    its namespace) exists now is re-read and the task continues from it; RV(reconciled) says so.
+  - Registry names are unique, so racing runs cannot make a duplicate here; a write whose answer was lost is
+    re-read, never blindly repeated. What cannot be made safe for other resources is in the README's reliability
+    section.
 seealso:
   - module: ksyun.cloud.kcr_repository_info
   - module: ksyun.cloud.kcr_namespace
@@ -123,6 +129,22 @@ api_calls:
   type: list
   elements: str
   sample: [DescribeRepository]
+reconciled:
+  description:
+    - What a racing run of the same task made this run do; absent when nothing was reconciled.
+  returned: when a racing run's resource was met
+  type: dict
+  contains:
+    survivor:
+      description: The id (or name) of the resource this run continued with, the one every run keeps.
+      type: str
+    deleted:
+      description: What this run deleted of its own making (never another run's).
+      type: list
+      elements: str
+    reason:
+      description: What happened, in words.
+      type: str
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
@@ -169,12 +191,17 @@ class KcrRepository(KsyunResource):
             self.fail("the namespace %s of repository %s does not exist: create it first (ksyun.cloud.kcr_namespace) "
                       "or set create_namespace=true" % (self.namespace, self.params["name"]))
         if kcr.namespace_exists(self.client, self.namespace):
+            if self._namespace_created():
+                return None   # a racing run made it since the first read
             self.fail("the namespace %s of repository %s cannot be created: the name is taken by another account "
                       "(namespace names are registry-wide)" % (self.namespace, self.params["name"]))
         self.result["namespace_created"] = True
         if not self.check_mode:
+            # refused ("already exists": a racing run made it): read again, and continue when it is there
             self.write(lambda: kcr.create_namespace(self.client, self.namespace, self.params["namespace_public"]),
-                       self._namespace_created)
+                       self._namespace_created, refused=True)
+            if self.refused is not None:
+                self.result["namespace_created"] = False
 
     def _namespace_created(self):
         return True if kcr.find_namespace(self.client, self.namespace) is not None else None

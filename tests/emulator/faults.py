@@ -1,4 +1,8 @@
-"""Random (`--fault-rate F --fault-seed N`) and scheduled faults.
+"""Random (`--fault-rate F --fault-seed N`, optionally `--fault-kinds a,b`) and scheduled faults.
+
+`--fault-kinds` (`Faults(kinds=...)`) limits what the random rate draws from (default: every answer
+kind, and `fail_resource`); e.g. `throttle,unavailable,timeout,stall,drop,lost_response` injects
+answer faults only, no resource failing in the cloud. Scheduled faults are not limited by it.
 
 Kinds answered by the server:
 
@@ -32,11 +36,21 @@ _RANDOM_WRITE = _RANDOM_READ + ("lost_response",)
 
 
 class Faults(object):
-    def __init__(self, rate=0.0, seed=0, stall_seconds=35.0):
+    def __init__(self, rate=0.0, seed=0, stall_seconds=35.0, kinds=None):
         rate = float(rate or 0.0)
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be within 0..1")
         self.rate = rate
+        if kinds is not None:
+            kinds = tuple(kinds)
+            unknown = [k for k in kinds if k not in _RANDOM_WRITE + ("fail_resource",)]
+            if unknown or not kinds:
+                raise ValueError("random fault kinds are some of %s, not %r"
+                                 % (", ".join(_RANDOM_WRITE + ("fail_resource",)), list(kinds)))
+        #: the kinds the random rate draws from (None: all of them)
+        self.kinds = kinds
+        self._read = tuple(k for k in _RANDOM_READ if kinds is None or k in kinds)
+        self._write = tuple(k for k in _RANDOM_WRITE if kinds is None or k in kinds)
         self.stall_seconds = float(stall_seconds)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -86,10 +100,11 @@ class Faults(object):
         fault = self._take(action, account, ANSWER_KINDS) if self._scheduled else None
         if fault is not None:
             return fault
-        if self.rate > 0.0:
+        choices = self._write if mutates else self._read
+        if self.rate > 0.0 and choices:
             with self._lock:
                 if self._rng.random() < self.rate:
-                    return self._rng.choice(_RANDOM_WRITE if mutates else _RANDOM_READ)
+                    return self._rng.choice(choices)
         return None
 
     def fail_resource(self, action, account):
@@ -97,7 +112,7 @@ class Faults(object):
         random rate says so, else None."""
         if self._scheduled and self._take(action, account, ("fail_resource",)):
             return "scheduled"
-        if self.rate > 0.0:
+        if self.rate > 0.0 and (self.kinds is None or "fail_resource" in self.kinds):
             with self._lock:
                 if self._rng.random() < self.rate:
                     return "random"

@@ -2,7 +2,7 @@
 
     python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
         [--account AK:SK ...] [--world FILE] [--lifecycle-seconds S] [--latency-ms N]
-        [--fault-rate F] [--fault-seed N] [--stall-seconds S] [--log FILE] [--strict-params]
+        [--fault-rate F] [--fault-seed N] [--fault-kinds K,K...] [--stall-seconds S] [--log FILE] [--strict-params]
         [--allow-duplicate-names] [--unknown-cluster error|empty]
 
 Also runs as `python -m emulator.server` (tests/ on sys.path) and
@@ -116,7 +116,7 @@ class Emulator(object):
 
     def __init__(self, accounts=None, lifecycle_seconds=0, latency_ms=0, fault_rate=0.0, fault_seed=0,
                  state=None, world=None, log=None, stall_seconds=DEFAULT_STALL_SECONDS, strict_params=False,
-                 allow_duplicate_names=False, unknown_cluster="error"):
+                 allow_duplicate_names=False, unknown_cluster="error", fault_kinds=None):
         self._modules = load_service_modules()
         self.strict_params = bool(strict_params)
         self.allow_duplicate_names = bool(allow_duplicate_names)
@@ -135,7 +135,7 @@ class Emulator(object):
             raise ValueError("lifecycle_seconds must be >= 0")
         self.lifecycle = int(lifecycle) if lifecycle.is_integer() else lifecycle
         self.latency = max(0.0, float(latency_ms or 0) / 1000.0)
-        self.faults = Faults(fault_rate, fault_seed, stall_seconds)
+        self.faults = Faults(fault_rate, fault_seed, stall_seconds, kinds=fault_kinds)
         self.rng = random.Random(fault_seed)
         self.world = self._load_world(world)
         self.db = Database(state)
@@ -778,6 +778,15 @@ def _rate(text):
     return value
 
 
+def _kinds(text):
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    try:
+        Faults(kinds=kinds)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+    return kinds
+
+
 def build_parser():
     ap = argparse.ArgumentParser(prog="emulator", description="ksyun KCE/KCR/KCI API emulator")
     ap.add_argument("--host", default="127.0.0.1")
@@ -792,6 +801,9 @@ def build_parser():
     ap.add_argument("--latency-ms", type=float, default=0.0, help="added to every API answer")
     ap.add_argument("--fault-rate", type=_rate, default=0.0, help="share of API requests answered with a fault")
     ap.add_argument("--fault-seed", type=int, default=0)
+    ap.add_argument("--fault-kinds", type=_kinds, default=None, metavar="K,K...",
+                    help="the kinds the random fault rate draws from (default: all; e.g. "
+                         "throttle,unavailable,timeout,stall,drop,lost_response for answer faults only)")
     ap.add_argument("--stall-seconds", type=float, default=DEFAULT_STALL_SECONDS,
                     help="how long a 'stall' fault sleeps")
     ap.add_argument("--log", help="append one JSON line per API request to this file")
@@ -812,7 +824,7 @@ def main(argv=None):
                    latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
                    state=args.state, world=args.world, log=args.log, stall_seconds=args.stall_seconds,
                    strict_params=args.strict_params, allow_duplicate_names=args.allow_duplicate_names,
-                   unknown_cluster=args.unknown_cluster)
+                   unknown_cluster=args.unknown_cluster, fault_kinds=args.fault_kinds)
     emu.start(host=args.host, port=args.port)
     stop = threading.Event()
 

@@ -190,3 +190,27 @@ def test_latency_ms(core_actions, signed):
         assert time.monotonic() - t0 >= 0.14
     finally:
         e.stop()
+
+
+def test_random_fault_kinds_limit_what_the_rate_draws():
+    answer = ("throttle", "unavailable", "timeout", "stall", "drop", "lost_response")
+    f = Faults(rate=0.5, seed=3, kinds=answer)
+    drawn = set(f.pick("PutThing", "AK", True) for _i in range(2000))
+    assert drawn == set(answer) | {None}
+    assert not any(f.fail_resource("PutThing", "AK") for _i in range(200))   # no resource fails
+    f = Faults(rate=0.5, seed=3, kinds=("throttle", "fail_resource"))
+    assert set(f.pick("GetThing", "AK", False) for _i in range(500)) == {"throttle", None}
+    assert any(f.fail_resource("PutThing", "AK") for _i in range(200))
+    f = Faults(rate=1.0, seed=3, kinds=("lost_response",))
+    assert f.pick("GetThing", "AK", False) is None          # a read is never a lost response
+    for bad in ((), ("explode",), ("not_ready",)):
+        with pytest.raises(ValueError):
+            Faults(kinds=bad)
+
+
+def test_fault_kinds_option():
+    from emulator.server import build_parser
+    args = build_parser().parse_args(["--fault-kinds", "throttle, drop"])
+    assert args.fault_kinds == ("throttle", "drop")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--fault-kinds", "abnormal"])

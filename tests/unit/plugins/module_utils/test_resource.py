@@ -61,6 +61,8 @@ class World(object):
     def _write(self, what, apply):
         self.writes.append(what)
         outcome = self.fail.get(what, [None]).pop(0) if self.fail.get(what) else None
+        if isinstance(outcome, KsyunError) and not outcome.maybe_applied:
+            raise outcome     # an error answer: refused, nothing applied
         if outcome == "lost-not-applied":
             raise lost(what)
         if isinstance(outcome, tuple):
@@ -77,6 +79,7 @@ class World(object):
 
 class Thing(KsyunResource):
     represent = "thing"
+    unique = False     # names may repeat: a timed-out create is never sent again
     argument_spec = dict(name=dict(type="str", required=True), size=dict(type="int"), note=dict(type="str"),
                          secret=dict(type="str", no_log=False), recreate=dict(type="bool", default=False),
                          state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -273,12 +276,12 @@ def test_a_timed_out_create_without_effect_is_not_sent_again_and_fails_saying_so
     world = World()
     world.fail["CreateThing"] = [("late", None, timed_out(code=code))]
     start = clock[0]
-    out = run(world, capsys, name="a", timeout=10)
+    out = run(world, capsys, name="a", timeout=10, wait=False)
     assert out["rc"] == 1 and out["changed"] is True and out["error"]["maybe_applied"] is True
     assert world.writes == ["CreateThing"] and world.things == {}
     assert out["error"]["code"] == code
     assert "re-read for 10 s, it shows no effect yet, and it was not sent again" in out["msg"]
-    assert "Run the task again: it continues from what it finds" in out["msg"]
+    assert "A re-run continues from what it finds" in out["msg"]
     # re-read for `timeout` seconds (not only REREADS times)
     assert clock[0] - start >= 10 and world.reads >= 1 + 10
 
@@ -301,12 +304,89 @@ def test_resends_are_bounded(capsys):
     assert world.writes == ["CreateThing"] * (1 + _resource.RESENDS)
 
 
-def test_an_error_that_did_not_reach_the_server_is_not_reread(capsys):
+def test_a_refused_create_is_read_once_more_not_sent_again_and_reports_no_change(capsys):
+    # issue 14: an error answer (maybe_applied false) changed nothing, also in the failed result
     world = World()
     world.fail["CreateThing"] = [KsyunError("InvalidParameterValue", "no", status=400, action="CreateThing")]
     out = run(world, capsys, name="a")
     assert out["rc"] == 1 and out["error"]["code"] == "InvalidParameterValue"
-    assert world.reads == 1
+    assert out["changed"] is False and out["error"]["maybe_applied"] is False
+    assert world.writes == ["CreateThing"] and world.reads == 2
+
+
+def test_a_refused_update_and_delete_report_no_change(capsys):
+    world = World(a=dict(Name="a", Size=1, Note="old", Status="ready"))
+    world.fail["UpdateThing"] = [KsyunError("InvalidParameterValue", "no", status=400, action="UpdateThing")]
+    out = run(world, capsys, name="a", note="new")
+    assert out["rc"] == 1 and out["changed"] is False
+    world.fail["DeleteThing"] = [KsyunError("OperationDenied", "no", status=403, action="DeleteThing")]
+    out = run(world, capsys, name="a", state="absent")
+    assert out["rc"] == 1 and out["changed"] is False and list(world.things) == ["a"]
+
+
+def test_an_already_exists_answer_is_read_back_and_converges(capsys):
+    # a racing run created it between this run's first read and its create
+    class Racing(Thing):
+        def create(self):
+            self.world.things["a"] = dict(Name="a", Size=1, Note="theirs", Status="ready")
+            self.world.writes.append("CreateThing")
+            raise KsyunError("ThingAlreadyExists", "exists", status=400, action="CreateThing")
+    world = World()
+    Racing.world = world
+    with patch_module_args(dict(CREDS, name="a", note="ours")):
+        with pytest.raises(SystemExit) as info:
+            Racing.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert info.value.code == 0 and out["thing"]["name"] == "a"
+    # it continued from what is there: the mutable option updated (a change), no second create
+    assert world.writes == ["CreateThing", "UpdateThing"] and world.things["a"]["Note"] == "ours"
+    assert out["changed"] is True
+    assert out["reconciled"]["survivor"] == "a" and out["reconciled"]["deleted"] == []
+    assert "ThingAlreadyExists" in out["reconciled"]["reason"]
+
+
+def test_with_wait_a_timed_out_create_is_reread_until_wait_timeout(capsys, clock):
+    # lands after 40 re-reads (40 s): past timeout=10, within wait_timeout=60
+    world = World()
+    world.fail["CreateThing"] = [("late", 1 + 40, timed_out())]
+    out = run(world, capsys, name="a", timeout=10, wait=True, wait_timeout=60)
+    assert out["rc"] == 0 and out["changed"] is True
+    assert world.writes == ["CreateThing"] and list(world.things) == ["a"]
+
+
+def test_with_wait_a_timed_out_create_without_effect_says_how_long_it_may_take(capsys, clock):
+    world = World()
+    world.fail["CreateThing"] = [("late", None, timed_out())]
+    start = clock[0]
+    out = run(world, capsys, name="a", timeout=10, wait=True, wait_timeout=60)
+    assert out["rc"] == 1 and out["changed"] is True and world.writes == ["CreateThing"]
+    assert clock[0] - start >= 60
+    assert "re-read for 60 s" in out["msg"] and "allow it at least 60 s more" in out["msg"]
+    assert "a run started before it lands can make a duplicate" in out["msg"]
+
+
+def test_a_timed_out_delete_still_there_is_sent_again(capsys, clock):
+    # deletes are safe to repeat: a timed-out one without effect is re-read and sent again
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
+    world.fail["DeleteThing"] = [("late", None, timed_out("DeleteThing")), ("late", None, timed_out("DeleteThing"))]
+    out = run(world, capsys, name="a", state="absent", timeout=10)
+    assert out["rc"] == 0 and out["changed"] is True
+    assert world.writes == ["DeleteThing"] * 3 and world.things == {}
+
+
+def test_a_delete_refused_because_a_racing_run_deleted_it_converges(capsys):
+    class Racing(Thing):
+        def delete(self, current):
+            self.world.things.pop("a")
+            self.world.writes.append("DeleteThing")
+            raise KsyunError("ThingNotFound", "gone", status=404, action="DeleteThing")
+    world = World(a=dict(Name="a", Size=1, Note=None, Status="ready"))
+    Racing.world = world
+    with patch_module_args(dict(CREDS, name="a", state="absent")):
+        with pytest.raises(SystemExit) as info:
+            Racing.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert info.value.code == 0 and out["changed"] is False and world.writes == ["DeleteThing"]
 
 
 def test_lost_delete_answer(capsys):
@@ -523,11 +603,13 @@ def test_named_a_lost_create_answer_takes_the_new_object_of_the_name(capsys):
     assert out["named"]["id"] == "id-2" and len(objects) == 2
 
 
-def test_named_a_lost_create_answer_with_two_new_objects_fails_listing_them(capsys):
-    out = run_named(capsys, [], lose="twice", name="web")
-    assert out["rc"] == 1 and Named.writes == ["Create"]
-    assert out["msg"] == ("2 nameds are named web since the create whose answer was lost: id-1, id-x; "
-                          "set named_id to choose one")
+def test_named_a_lost_create_answer_with_two_new_objects_deletes_none_and_takes_the_survivor(capsys):
+    # which one this run made cannot be told: none is deleted, the survivor is taken, with a warning
+    objects = []
+    out = run_named(capsys, objects, lose="twice", name="web")
+    assert out["rc"] == 0 and Named.writes == ["Create"] and len(objects) == 2
+    assert out["named"]["id"] == "id-1" and out["reconciled"]["deleted"] == []
+    assert "cannot tell which one it made" in out["reconciled"]["reason"]
 
 
 def test_a_failure_after_a_change_reports_the_change(capsys):
@@ -558,3 +640,127 @@ def test_the_object_just_read_is_the_first_poll(capsys):
     world.on_read = lambda w: w.things["a"].update(Status="ready") if w.reads >= 2 else None
     out = run(world, capsys, name="a")
     assert out["rc"] == 0 and world.reads == 2
+
+
+# ----------------------------------------------------------------------------------- racing runs
+
+def test_creation_time_reads_the_apis_formats():
+    ct = _resource.creation_time
+    assert ct("2019-09-10T10:56:13+08:00") == ct("2019-09-10T02:56:13Z") == ct("2019-09-10 02:56:13")
+    assert ct("2019-09-10T02:56:13.5Z") > ct("2019-09-10T02:56:13Z")
+    assert ct(None) is None and ct("yesterday") is None
+
+
+def test_survivor_is_the_oldest_then_the_smallest_id_whatever_the_order():
+    objects = [dict(Id="b", CreateTime="2024-01-01T10:00:01+08:00"), dict(Id="c", CreateTime="2024-01-01T02:00:00Z"),
+               dict(Id="a", CreateTime="2024-01-01T10:00:00+08:00"), dict(Id="0", CreateTime=None)]
+    for order in (objects, list(reversed(objects)), objects[1:] + objects[:1]):
+        assert _resource.survivor(order, lambda r: r["Id"])["Id"] == "a"
+
+
+class Raced(Named):
+    """Named objects with creation times; `racer` objects appear at the create, as a racing run's would."""
+    racer = None     # list of objects a racing run makes at the same moment
+    times = None     # the CreateTime of this run's own object
+
+    def create(self):
+        self.writes.append("Create")
+        new = dict(Id=self.times[1], Name=self.params["name"], Size=self.params["size"] or 1,
+                   CreateTime=self.times[0], Status="ready")
+        self.objects.append(new)
+        self.objects.extend(self.racer or [])
+        return new["Id"]
+
+    def deleting(self, raw):
+        return raw.get("Status") == "deleting"
+
+    def delete(self, current):
+        self.writes.append("Delete %s" % current["Id"])
+        for o in self.objects:
+            if o["Id"] == current["Id"]:
+                o["Status"] = "deleting"
+
+
+def run_raced(capsys, objects, racer, times, **args):
+    Raced.objects, Raced.writes, Raced.racer, Raced.times = objects, [], racer, times
+    with patch_module_args(dict(CREDS, **args)):
+        with pytest.raises(SystemExit) as info:
+            Raced.run_module()
+    out = json.loads(capsys.readouterr().out)
+    out["rc"] = info.value.code
+    return out
+
+
+def test_racing_create_the_older_one_survives_and_this_run_deletes_only_its_own(capsys):
+    theirs = dict(Id="id-9", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready")
+    objects = []
+    out = run_raced(capsys, objects, [theirs], ("2024-01-01 10:00:01", "id-1"), name="web")
+    assert out["rc"] == 0 and out["named"]["id"] == "id-9"
+    assert Raced.writes == ["Create", "Delete id-1"]
+    assert [o["Status"] for o in objects] == ["deleting", "ready"]
+    assert out["reconciled"]["survivor"] == "id-9" and out["reconciled"]["deleted"] == ["id-1"]
+    assert out["changed"] is True
+
+
+def test_racing_create_this_runs_older_one_is_kept_and_nothing_deleted(capsys):
+    theirs = dict(Id="id-0", Name="web", Size=1, CreateTime="2024-01-01 10:00:01", Status="ready")
+    objects = []
+    out = run_raced(capsys, objects, [theirs], ("2024-01-01 10:00:00", "id-5"), name="web")
+    assert out["rc"] == 0 and out["named"]["id"] == "id-5" and Raced.writes == ["Create"]
+    assert "reconciled" not in out and [o["Status"] for o in objects] == ["ready", "ready"]
+
+
+def test_racing_create_same_second_the_smaller_id_survives(capsys):
+    theirs = dict(Id="id-2", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready")
+    out = run_raced(capsys, [], [theirs], ("2024-01-01 10:00:00", "id-3"), name="web")
+    assert out["named"]["id"] == "id-2" and Raced.writes == ["Create", "Delete id-3"]
+    theirs = dict(theirs, Id="id-4")
+    out = run_raced(capsys, [], [theirs], ("2024-01-01 10:00:00", "id-3"), name="web")
+    assert out["named"]["id"] == "id-3" and Raced.writes == ["Create"]
+
+
+def test_a_run_that_made_nothing_takes_the_survivor_of_racing_runs_and_deletes_nothing(capsys):
+    # made within RACE_WINDOW of each other: racing runs (the one that made id-2 deletes it)
+    objects = [dict(Id="id-2", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready"),
+               dict(Id="id-1", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready")]
+    out = run_raced(capsys, objects, None, None, name="web")
+    assert out["rc"] == 0 and out["named"]["id"] == "id-1" and Raced.writes == []
+    assert out["changed"] is False and out["reconciled"]["survivor"] == "id-1" and out["reconciled"]["deleted"] == []
+    # further apart: duplicates made on purpose (or by a run that died) fail listing them, nothing deleted
+    objects[0]["CreateTime"] = "2024-01-01 10:02:01"
+    for state in ("present", "absent"):
+        out = run_raced(capsys, objects, None, None, name="web", state=state)
+        assert out["rc"] == 1 and Raced.writes == [] and "2 nameds are named web: id-1, id-2" in out["msg"]
+
+
+def test_a_timed_out_create_of_a_unique_name_is_sent_again_after_the_rereads(capsys, clock):
+    # the API refuses a second create of a unique name, so sending it again cannot duplicate
+    class Unique(Thing):
+        unique = True
+    world = World()
+    world.fail["CreateThing"] = [("late", None, timed_out(code="ServiceTimeout"))]
+    Unique.world = world
+    with patch_module_args(dict(CREDS, name="a", timeout=10, wait_timeout=600)):
+        with pytest.raises(SystemExit) as info:
+            Unique.run_module()
+    out = json.loads(capsys.readouterr().out)
+    assert info.value.code == 0 and world.writes == ["CreateThing", "CreateThing"] and list(world.things) == ["a"]
+    assert clock[0] < 1000.0 + 60     # not re-read until wait_timeout
+
+
+def test_a_run_waiting_for_what_a_racing_run_then_deletes_continues_with_the_survivor(capsys, monkeypatch):
+    # this run found id-2 (made by a racing run, still building); that run lost and deletes it
+    objects = [dict(Id="id-2", Name="web", Size=1, CreateTime="2024-01-01 10:00:01", Status="building")]
+    reads = []
+
+    def describe(self, ids=None, name=None):
+        reads.append(ids)
+        if len(reads) == 2:
+            objects[0]["Status"] = "deleting"
+            objects.append(dict(Id="id-1", Name="web", Size=1, CreateTime="2024-01-01 10:00:00", Status="ready"))
+        return [dict(o) for o in objects if (ids is None or o["Id"] in ids) and (name is None or name in o["Name"])]
+    monkeypatch.setattr(Raced, "describe", describe)
+    monkeypatch.setattr(Raced, "ready", lambda self, raw: raw.get("Status") == "ready")
+    out = run_raced(capsys, objects, None, None, name="web")
+    assert out["rc"] == 0 and out["named"]["id"] == "id-1" and Raced.writes == []
+    assert out["reconciled"]["survivor"] == "id-1" and out["changed"] is False

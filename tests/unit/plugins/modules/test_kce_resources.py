@@ -192,7 +192,9 @@ def test_cluster_other_roles_rules_do_not_apply_to_other_manage_modes(run):
     out = run(kce_cluster.KceCluster, **cluster_args(manage_mode="ManagedCluster", instance_sets=[
         {"role": "Worker", "node_para": [node_para(1)]}]))
     assert out["rc"] == 1 and "ClusterManageMode" in out["msg"]
-    assert out["requests"] == ["DescribeCluster", "CreateCluster"]
+    # the refused create is read back once (a racing run could have made the cluster), and changed nothing
+    assert out["requests"] == ["DescribeCluster", "CreateCluster", "DescribeCluster"]
+    assert out["changed"] is False
 
 
 def test_cluster_absent_skips_the_create_rules(run):
