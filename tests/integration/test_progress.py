@@ -60,8 +60,10 @@ def play(work, url, extra=""):
 
 
 def test_a_wait_shows_each_status_inside_its_task():
+    # stages of 4 s: a create's first read comes 2 s after it (a racing run's object is looked for then),
+    # so a stage shorter than that would pass unseen
     with tempfile.TemporaryDirectory(prefix="ksyun-progress-") as work:
-        emu = EmulatorProcess(work, "--strict-params", "--lifecycle-seconds", "1")
+        emu = EmulatorProcess(work, "--strict-params", "--lifecycle-seconds", "4")
         try:
             out = play(work, emu.url)
         finally:
@@ -72,7 +74,7 @@ def test_a_wait_shows_each_status_inside_its_task():
     assert [status for _id, status, _s in lines] == ["Preparing", "Creating", "SnapshotCreating", "Ready"], task
     assert len(set(ident for ident, _s, _t in lines)) == 1
     seconds = [int(s) for _i, _s, s in lines]
-    assert seconds == sorted(seconds) and seconds[-1] >= 3     # three stages of one second each
+    assert seconds == sorted(seconds) and seconds[-1] >= 12    # three stages of four seconds each
     assert task.index("Ready after") < task.index("changed: [localhost]")
     # check mode waits for nothing, so it shows nothing
     check = out.split("TASK [The same in check mode]", 1)[1]

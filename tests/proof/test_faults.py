@@ -321,7 +321,7 @@ def test_faults_converge_without_duplicates_or_leftovers(size, figure):
     leftovers = [x for d in done for x in d.leftovers]
     problems = [x for d in done for x in d.problems]
     every = [d for d in done if d.kinds is None]
-    rerun_cases = ["seed %d: %s" % (d.seed, [(book, task, msg) for book, task, msg in d.failures][:3])
+    rerun_cases = ["seed %d: %s" % (d.seed, list(d.failures)[:3])
                    for d in answer_only if d.reruns or d.remedies]
     figure("faults", "%d/%d runs converged (%d seeds, demo and teardown each, answer faults only and every "
            "kind), re-runs needed %d with answer faults only (%d lifecycles), %d with every kind (+%d remedy "
