@@ -187,6 +187,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _client
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import check_common_options, client_from_params
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import creation_time
 from ansible_collections.ksyun.cloud.plugins.plugin_utils import _kce_nodes
 
 NAME = "ksyun.cloud.kce"
@@ -207,15 +208,10 @@ def role_group(role):
 
 def created(cluster):
     """How a cluster sorts among those of the same group name: by CreateTime (the oldest keeps the
-    group), a cluster without a readable one last; then by id, so the choice never depends on the API's order."""
-    text = str(cluster.get("CreateTime") or "")
-    try:
-        when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.timezone.utc)
-        return (0, when.timestamp(), str(cluster.get("ClusterId")))
-    except ValueError:
-        return (1, 0, str(cluster.get("ClusterId")))
+    group), a cluster without a readable one last; then by id, so the choice never depends on the API's order
+    (the order of the resource modules' racing-run survivor)."""
+    when = creation_time(cluster.get("CreateTime"))
+    return (when is None, when or datetime.datetime.min, str(cluster.get("ClusterId")))
 
 
 def node_address(node):
