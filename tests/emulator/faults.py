@@ -10,7 +10,7 @@ Kinds answered by the server:
 |---|---|---|
 | `throttle` | 409 LimitExceeded | no |
 | `unavailable` | 500 ServiceUnavailable | no |
-| `timeout` | 500 ServiceTimeout | no |
+| `timeout` | 500 ServiceTimeout | a write: yes, `land_seconds` (2 s) after the answer (emulator's choice, below) |
 | `stall` | nothing for `stall_seconds` (default 35 s), then the normal answer | yes, after the stall |
 | `drop` | the connection is closed, no answer | no |
 | `lost_response` | the connection is closed, no answer | yes (mutating actions only) |
@@ -21,6 +21,12 @@ Kinds answered by the server:
 The last three are *outcome* faults: they do not change the answer, they decide how the resource the
 request creates ends its lifecycle.  A consumed scheduled outcome is given back when its request is
 rolled back (an error or DryRun).
+
+`timeout` on a write is the emulator's own choice: the documents say of ServiceTimeout only "Internal
+Service is unavailable because of time out" (500), not whether the write was carried out. The emulator
+carries it out `land_seconds` later, the harder case for a client (a write that lands after its
+answer, which a re-run sent at once would duplicate); a write that is never carried out is what
+`unavailable` and `drop` give. A client must not rely on either: it re-reads.
 
 Faults are only ever chosen after the signature was verified, and never for admin requests.
 """
@@ -36,7 +42,7 @@ _RANDOM_WRITE = _RANDOM_READ + ("lost_response",)
 
 
 class Faults(object):
-    def __init__(self, rate=0.0, seed=0, stall_seconds=35.0, kinds=None):
+    def __init__(self, rate=0.0, seed=0, stall_seconds=35.0, kinds=None, land_seconds=2.0):
         rate = float(rate or 0.0)
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be within 0..1")
@@ -52,6 +58,8 @@ class Faults(object):
         self._read = tuple(k for k in _RANDOM_READ if kinds is None or k in kinds)
         self._write = tuple(k for k in _RANDOM_WRITE if kinds is None or k in kinds)
         self.stall_seconds = float(stall_seconds)
+        #: how long after its ServiceTimeout answer a write lands
+        self.land_seconds = float(land_seconds)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._scheduled = []   # dicts: action, fault, count, account

@@ -443,23 +443,15 @@ class Emulator(object):
             if fault == "unavailable":
                 raise core.service_unavailable()
             if fault == "timeout":
+                if act is not None and act.mutates:
+                    self._land_later(method, params, act, version, account, region, service, request_id)
                 raise core.service_timeout()
             if fault == "drop":
                 return Reply(close=True)
             if fault == "stall" and self.faults.stall():
                 return Reply(close=True)  # stopped while stalling: nothing applied, no answer
 
-        if version not in core.versions(service):
-            raise core.invalid("Version")
-        if act is None:
-            raise core.invalid_action(action_name)
-        if method not in act.methods:
-            raise core.invalid_method(method)
-        if self.strict_params:
-            unknown = act.unknown_params(params.keys())
-            if unknown:
-                raise core.unknown_parameter(unknown[0])
-        dry = bool(params.bool("DryRun", default=False))
+        dry = self._accept(method, params, act, version, service)
         rec["dry_run"] = dry
 
         answer, payload = self._run(act, params, account, region, service, version, request_id, dry, method)
@@ -467,6 +459,36 @@ class Emulator(object):
         if fault == "lost_response":
             return Reply(close=True)
         return Reply(200, answer, payload=payload)
+
+    def _accept(self, method, params, act, version, service):
+        """The checks every request passes before its handler runs; whether it is a DryRun."""
+        if version not in core.versions(service):
+            raise core.invalid("Version")
+        if act is None:
+            raise core.invalid_action(params.str("Action"))
+        if method not in act.methods:
+            raise core.invalid_method(method)
+        if self.strict_params:
+            unknown = act.unknown_params(params.keys())
+            if unknown:
+                raise core.unknown_parameter(unknown[0])
+        return bool(params.bool("DryRun", default=False))
+
+    def _land_later(self, method, params, act, version, account, region, service, request_id):
+        """A write answered ServiceTimeout is carried out `faults.land_seconds` later (the emulator's
+        choice, faults.py): its outcome, an error too, reaches nobody, as on a server whose front end
+        gave up waiting for the service behind it."""
+        def land():
+            if self.faults.stop_event.wait(self.faults.land_seconds):
+                return  # the emulator stopped first: it never lands
+            try:
+                dry = self._accept(method, params, act, version, service)
+                self._run(act, params, account, region, service, version, request_id, dry, method)
+            except core.ApiError:
+                pass
+        thread = threading.Thread(target=land, name="land-" + request_id)
+        thread.daemon = True
+        thread.start()
 
     def _run(self, act, params, account, region, service, version, request_id, dry, method):
         consumed = []

@@ -226,6 +226,29 @@ def test_other_write_faults_are_not_retried(emulator_server, fault):
     assert client.api_calls == ["CreateRepoNamespace"]
 
 
+def test_a_write_answered_service_timeout_lands_later(emulator_server):
+    """The emulator's choice (faults.py): a ServiceTimeout'd write is carried out `land_seconds` after its
+    answer, so a client that re-reads at once does not see it yet and one that keeps re-reading does."""
+    import time
+    emulator_server.faults.land_seconds = 1.0
+    client = make(emulator_server)
+    emulator_server.schedule_fault("CreateRepoNamespace", "timeout", count=1)
+    with pytest.raises(KsyunError) as info:
+        kcr.create_namespace(client, "ns-late", True)
+    assert (info.value.status, info.value.code, info.value.maybe_applied) == (500, "ServiceTimeout", True)
+    assert kcr.namespace_exists(client, "ns-late") is False
+    deadline = time.monotonic() + 10
+    while not kcr.namespace_exists(client, "ns-late"):
+        assert time.monotonic() < deadline, "the timed-out write never landed"
+        time.sleep(0.2)
+    # a read answered ServiceTimeout has nothing to carry out; the emulator stopping first drops a pending one
+    emulator_server.faults.land_seconds = 30.0
+    emulator_server.schedule_fault("DeleteRepoNamespace", "timeout", count=1)
+    with pytest.raises(KsyunError):
+        kcr.delete_namespace(client, "ns-late")
+    assert kcr.namespace_exists(client, "ns-late") is True
+
+
 def test_stall_is_a_read_timeout():
     emu = Emulator(lifecycle_seconds=0, stall_seconds=2.0)
     emu.start(host="127.0.0.1", port=0)
