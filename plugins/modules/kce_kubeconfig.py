@@ -235,7 +235,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, KsyunResource, wait_options
 
 try:

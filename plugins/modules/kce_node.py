@@ -295,7 +295,7 @@ api_calls:
 import re
 import time
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (

@@ -26,7 +26,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import MAX_PAGES, PAGE_SIZES
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 

@@ -13,7 +13,7 @@ import pytest
 
 import kce_world
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.plugin_utils import _kce_nodes
 from ansible_collections.ksyun.cloud.plugins.plugin_utils._kce_nodes import ClientPool, FetchError, RetryBudget, fetch
 
