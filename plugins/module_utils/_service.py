@@ -7,8 +7,8 @@
 This is a private module of the ksyun.cloud collection; it may change without notice.
 
 ``_kce/api.py``, ``_kcr/api.py`` and ``_kci/api.py`` each hold one ``Service`` and write every action
-as one line over it: ``read`` (one answer), ``pages`` (every item of every page) and ``write`` (a POST, marked ``DryRun``
-on request).
+as one line over it: ``read`` (one answer), ``pages`` (every item of every page), ``page`` (one page,
+for a caller that reads the pages itself) and ``write`` (a POST, marked ``DryRun`` on request).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,3 +36,6 @@ class Service:
 
     def pages(self, client, action, params, result_key):
         return client.paginate(self.name, self.version, action, params, result_key)
+
+    def page(self, client, action, params=None, marker=0):
+        return client.page(self.name, self.version, action, params, marker)

@@ -63,7 +63,7 @@ def counts(client):
 
 
 def test_demo_then_teardown_idempotent_and_nothing_left():
-    from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+    from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
     with tempfile.TemporaryDirectory(prefix="ksyun-demo-") as work:
         emu = EmulatorProcess(work, "--strict-params")

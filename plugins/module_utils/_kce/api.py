@@ -126,16 +126,17 @@ def describe_cluster_instances(client, cluster_id, instance_ids=None, search=Non
     return API.pages(client, "DescribeClusterInstance", params, "InstanceSet")
 
 
-def describe_cluster_page(client, marker=0, max_results=20):
-    """DescribeCluster, one page: the whole answer (ClusterSet, TotalCount, Marker of the next page or 0)."""
-    return API.read(client, "DescribeCluster", {"Marker": marker, "MaxResults": max_results})
+def describe_cluster_page(client, marker=0):
+    """DescribeCluster, the page at offset `marker`: the whole answer (ClusterSet, TotalCount, Marker of
+    the next page or 0)."""
+    return API.page(client, "DescribeCluster", {}, marker)
 
 
-def describe_cluster_instance_page(client, cluster_id, marker=0, max_results=50, filters=None):
-    """DescribeClusterInstance, one page: the whole answer (InstanceSet, TotalCount, Marker)."""
-    params = {"ClusterId": cluster_id, "Marker": marker, "MaxResults": max_results}
+def describe_cluster_instance_page(client, cluster_id, marker=0, filters=None):
+    """DescribeClusterInstance, the page at offset `marker`: the whole answer (InstanceSet, TotalCount, Marker)."""
+    params = {"ClusterId": cluster_id}
     params.update(flatten_filters(filters))
-    return API.read(client, "DescribeClusterInstance", params)
+    return API.page(client, "DescribeClusterInstance", params, marker)
 
 
 def describe_instance_images(client, image_ids=None):
