@@ -85,7 +85,7 @@ def describe_container_groups(client, ids=None, search=None, filters=None, proje
 def describe_container_log(client, group_id, container_name, tail=None):
     """DescribeContainerLog: the last `tail` lines (API default 200, at most 1000) as one string."""
     answer = API.read(client, "DescribeContainerLog",
-                   {"ContainerGroupId": group_id, "ContainerName": container_name, "Tail": tail})
+                      {"ContainerGroupId": group_id, "ContainerName": container_name, "Tail": tail})
     return answer.get("Content") or ""
 
 
