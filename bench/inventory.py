@@ -43,9 +43,10 @@ ANSIBLE_INVENTORY = os.path.join(os.path.dirname(sys.executable), "ansible-inven
 UNSAFE = "__ansible_unsafe"
 
 
-def client(url, region=REGION, session=None):
-    from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
-    return client_from_params(dict(access_key=AK, secret_key=SK, region=region, endpoint_url=url), session=session)
+def client(url, region=REGION, session=None, budget=None):
+    from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
+    return client_from_params(dict(access_key=AK, secret_key=SK, region=region, endpoint_url=url), session=session,
+                              budget=budget)
 
 
 def admin(url, method="GET"):
@@ -164,7 +165,8 @@ def fetch_only(url, clusters, shared):
     from ansible_collections.ksyun.cloud.plugins.plugin_utils import _kce_nodes
     one = requests.Session()
     start = time.monotonic()
-    result = _kce_nodes.fetch(lambda region, session: client(url, region, one if shared else session), [REGION])
+    result = _kce_nodes.fetch(lambda region, session, budget: client(url, region, one if shared else session, budget),
+                              [REGION])
     seconds = time.monotonic() - start
     nodes = sum(len(n) for e in result["regions"] for n in e["nodes"].values())
     assert nodes == clusters[1] and not result["unsettled"], (nodes, result["unsettled"])

@@ -15,8 +15,8 @@ import json
 from emulator import world
 from emulator.server import Emulator
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
 REGION = world.REGION
 #: (subnet id, zone suffix) of the default world's three Normal subnets of the main VPC

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # KCE modules that act on one cluster (module_utils.kce.cluster_argument_spec / OnCluster)
+    # KCE modules that act on one cluster (module_utils._kce.cluster: cluster_argument_spec, OnCluster)
     CLUSTER = r"""
 options:
   cluster_id:

@@ -186,15 +186,16 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _client
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import check_common_options, client_from_params
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import (
+    CLIENT_OPTIONS, ENV_VARS, check_common_options, client_from_params)
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import creation_time
 from ansible_collections.ksyun.cloud.plugins.plugin_utils import _kce_nodes
 
 NAME = "ksyun.cloud.kce"
 SUFFIXES = ("kce.yml", "kce.yaml")
 KEYWORDS = ("instance_name", "private_ip", "instance_id")
+#: the client options that may be Jinja templates
 TEMPLATED = ("access_key", "secret_key", "region", "endpoint_url")
-CLIENT_OPTIONS = TEMPLATED + ("validate_certs", "timeout", "max_retries")
 PARAS = ("KecInstancePara", "EpcInstancePara")
 PREFIX_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)?$")
 MAX_CONCURRENCY = 64
@@ -242,7 +243,7 @@ def lean_vars(prefix, region, cluster, node):
     }
 
 
-class Snake(object):
+class Snake:
     """camel_dict_to_snake_dict that converts each distinct key once (with camel_dict_to_snake_dict):
     10,000 nodes repeat the same thirty keys, and converting them is most of the cost otherwise."""
 
@@ -309,7 +310,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = NAME
 
     def verify_file(self, path):
-        if not super(InventoryModule, self).verify_file(path):
+        if not super().verify_file(path):
             return False
         if path.endswith(SUFFIXES):
             return True
@@ -317,7 +318,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return False
 
     def parse(self, inventory, loader, path, cache=True):
-        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        super().parse(inventory, loader, path, cache)
         self._unknown_options(path, self._read_config_data(path))
         settings = self._settings()
         # The answers and the hosts built from them are millions of long-lived objects: the cyclic
@@ -362,8 +363,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not regions and params.get("region"):
             regions = [str(params["region"]).strip()]
         if not regions:
-            raise AnsibleParserError("%s: missing required option regions (or region): set it in the inventory file "
-                                     "or in the KSYUN_REGION environment variable" % NAME)
+            raise AnsibleParserError(f"{NAME}: missing required option regions (or region): set it in the inventory "
+                                     f"file or in the {ENV_VARS['region']} environment variable")
         problem = check_common_options(dict(params, region=regions[0]), where="the inventory file")
         if problem is not None:
             raise AnsibleParserError("%s: %s" % (NAME, problem))
@@ -381,10 +382,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not hostnames:
             raise AnsibleParserError("%s: hostnames must hold at least one entry (%s or a Jinja expression)"
                                      % (NAME, ", ".join(KEYWORDS)))
-        try:
-            client_from_params(dict(params, region=regions[0]))
-        except ValueError as exc:
-            raise AnsibleParserError("%s: %s" % (NAME, exc))
+        problem = _client.endpoint_problem(params.get("endpoint_url"), regions[0])
+        if problem is not None:
+            raise AnsibleParserError(f"{NAME}: {problem}")
         return dict(
             params=params, regions=list(dict.fromkeys(regions)), prefix=prefix, cluster_prefix=cluster_prefix,
             hostnames=hostnames,
@@ -429,8 +429,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self, settings, query):
         params = settings["params"]
 
-        def make_client(region, session):
-            return client_from_params(dict(params, region=region), session=session)
+        def make_client(region, session, budget):
+            return client_from_params(dict(params, region=region), session=session, budget=budget)
 
         try:
             result = _kce_nodes.fetch(make_client, settings["regions"], clusters=settings["clusters"],

@@ -20,6 +20,7 @@ import platform
 import random
 import re
 import socket
+import threading
 import time
 import traceback
 
@@ -80,12 +81,11 @@ _SNIPPET = 200
 
 
 def default_user_agent():
-    return "ksyun.cloud/%s ansible-core/%s python/%s" % (
-        COLLECTION_VERSION, ANSIBLE_VERSION, platform.python_version())
+    return f"ksyun.cloud/{COLLECTION_VERSION} ansible-core/{ANSIBLE_VERSION} python/{platform.python_version()}"
 
 
 def default_endpoint(service, region):
-    return "https://%s.%s.api.ksyun.com" % (service, region)
+    return f"https://{service}.{region}.api.ksyun.com"
 
 
 # ---------------------------------------------------------------------------- parameter helpers
@@ -269,7 +269,39 @@ def _transport_error(exc, host, timeouts, action, write, attempts, unresolved_hi
 
 # ------------------------------------------------------------------------------------- client
 
-class Client(object):
+def endpoint_problem(endpoint_url, region):
+    """A message when `endpoint_url` (``{service}``/``{region}`` filled in) is no http(s) URL with a host, or None."""
+    if not endpoint_url:
+        return None
+    parts = urlsplit(endpoint_url.replace("{service}", "kce").replace("{region}", region or "r"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "endpoint_url must be an http:// or https:// URL with a host"
+    return None
+
+
+class RetryBudget:
+    """A time budget for retries: one call's (`Client.retry_budget`), or one shared by several clients
+    and threads (the kce inventory's), which a Client accepts as `budget`.
+
+    ``allows(delay)`` is true (and counts the retry in ``retries``) while a retry after `delay`
+    seconds would still start within `seconds` of the budget's creation.
+    """
+
+    def __init__(self, seconds, clock=time.monotonic):
+        self.clock = clock
+        self.deadline = clock() + seconds
+        self.retries = 0
+        self._lock = threading.Lock()
+
+    def allows(self, delay):
+        with self._lock:
+            if self.clock() + delay > self.deadline:
+                return False
+            self.retries += 1
+            return True
+
+
+class Client:
     """A signed OpenAPI client for one region.
 
     Every service goes to `endpoint_url` when given; ``{service}`` and ``{region}`` in it are
@@ -281,13 +313,12 @@ class Client(object):
 
     def __init__(self, access_key, secret_key, region, endpoint_url=None, validate_certs=True, timeout=30,
                  max_retries=5, retry_budget=120, user_agent=None, session=None, sleep=time.sleep,
-                 clock=time.monotonic, now=None, rng=None, backoff_base=0.5, backoff_cap=20.0):
+                 clock=time.monotonic, now=None, rng=None, backoff_base=0.5, backoff_cap=20.0, budget=None):
         if not HAS_REQUESTS and session is None:
             raise ImportError("the Python library 'requests' is required")
-        if endpoint_url:
-            parts = urlsplit(endpoint_url.replace("{service}", "kce").replace("{region}", region or "r"))
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError("endpoint_url must be an http:// or https:// URL with a host")
+        problem = endpoint_problem(endpoint_url, region)
+        if problem:
+            raise ValueError(problem)
         self.access_key = access_key
         self._secret_key = secret_key
         self.region = region
@@ -304,23 +335,15 @@ class Client(object):
         self.rng = rng or random.Random()
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        #: a RetryBudget shared with other clients, or None: a retry is made only if it fits in it too
+        self.budget = budget
         self.api_calls = []
 
     def _secrets(self):
         return (self._secret_key, self.access_key)
 
     def __repr__(self):
-        return "Client(region=%r, endpoint_url=%r)" % (self.region, self.endpoint_url)
-
-    def for_region(self, region):
-        """A client for another region sharing this one's session, settings and ``api_calls``."""
-        other = Client(self.access_key, self._secret_key, region, endpoint_url=self.endpoint_url,
-                       validate_certs=self.validate_certs, timeout=self.timeout, max_retries=self.max_retries,
-                       retry_budget=self.retry_budget, user_agent=self.user_agent, session=self.session,
-                       sleep=self.sleep, clock=self.clock, now=self.now, rng=self.rng,
-                       backoff_base=self.backoff_base, backoff_cap=self.backoff_cap)
-        other.api_calls = self.api_calls
-        return other
+        return f"Client(region={self.region!r}, endpoint_url={self.endpoint_url!r})"
 
     # -------------------------------------------------------------------------------- requests
 
@@ -426,8 +449,10 @@ class Client(object):
 
         Reads (GET) are retried on throttling (409 LimitExceeded), 5xx, timeouts and connection
         errors; writes (POST) only when they provably did not run: throttled, or no connection.
+        The retries of one call end within `retry_budget` seconds, and within the shared `budget`.
         """
-        start = self.clock()
+        own = RetryBudget(self.retry_budget, clock=self.clock)
+        budgets = (own,) if self.budget is None else (self.budget, own)
         attempt = 0
         while True:
             data, failure = self._send_once(service, version, action, params, write, method, attempt + 1)
@@ -437,10 +462,20 @@ class Client(object):
             if attempt >= self.max_retries or not self._should_retry(err, write, write_retry, read_retry):
                 raise err
             delay = self.backoff(attempt)
-            if self.clock() - start + delay > self.retry_budget:
+            if not all(budget.allows(delay) for budget in budgets):
                 raise err
             self.sleep(delay)
             attempt += 1
+
+    def page(self, service, version, action, params=None, marker=0, page_size=None):
+        """The answer (a dict) of one page of a paginated read: `params` from offset `marker` (Marker),
+        `page_size` items at most (MaxResults; by default the action's documented largest)."""
+        query = dict(params or {})
+        query["Marker"] = marker
+        size = page_size or PAGE_SIZES.get(action)
+        if size:
+            query["MaxResults"] = size
+        return self.call(service, version, action, query)
 
     def paginate(self, service, version, action, params, result_key, page_size=None):
         """Every item of every page (Marker offsets), as one list.
@@ -450,15 +485,10 @@ class Client(object):
         collected; a Marker that does not advance raises KsyunError ``PaginationError``.
         """
         keys = (result_key,) if isinstance(result_key, str) else tuple(result_key)
-        size = page_size or PAGE_SIZES.get(action)
         items = []
         marker = 0
         for _page in range(MAX_PAGES):
-            query = dict(params or {})
-            query["Marker"] = marker
-            if size:
-                query["MaxResults"] = size
-            data = self.call(service, version, action, query)
+            data = self.page(service, version, action, params, marker, page_size)
             page = None
             for key in keys:
                 if data.get(key) is not None:

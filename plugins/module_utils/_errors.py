@@ -72,7 +72,7 @@ class KsyunError(Exception):
         self.maybe_applied = bool(maybe_applied)
         self.attempts = attempts
         self.hint = hint or credential_hint(self.code, self.message)
-        super(KsyunError, self).__init__(self.__str__())
+        super().__init__(self.__str__())
 
     @property
     def not_found(self):
@@ -86,12 +86,12 @@ class KsyunError(Exception):
     def __str__(self):
         details = []
         if self.status is not None:
-            details.append("HTTP %s" % self.status)
+            details.append(f"HTTP {self.status}")
         if self.request_id:
-            details.append("RequestId %s" % self.request_id)
-        text = "%s failed: %s: %s" % (self.action or "request", self.code, self.message)
+            details.append(f"RequestId {self.request_id}")
+        text = f"{self.action or 'request'} failed: {self.code}: {self.message}"
         if details:
-            text += " (%s)" % ", ".join(details)
+            text += f" ({', '.join(details)})"
         if self.hint:
             text += "; " + self.hint
         return text
@@ -115,8 +115,8 @@ class WaitError(Exception):
         self.elapsed = elapsed
         if message is None:
             if reason == "timeout":
-                message = "not ready after %d seconds" % int(round(elapsed))
+                message = f"not ready after {round(elapsed)} seconds"
             else:
-                message = "reached a failure state after %d seconds" % int(round(elapsed))
+                message = f"reached a failure state after {round(elapsed)} seconds"
         self.message = message
-        super(WaitError, self).__init__(message)
+        super().__init__(message)

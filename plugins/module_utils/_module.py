@@ -26,18 +26,9 @@ except ImportError:
     register_secrets = None
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _client
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import (
+    ENV_VARS, MAX_RETRIES, TIMEOUT, check_common_options, client_from_params)
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError, WaitError
-
-#: option -> environment variable of the options that have one
-ENV_VARS = {
-    "access_key": "KSYUN_ACCESS_KEY",
-    "secret_key": "KSYUN_SECRET_KEY",
-    "region": "KSYUN_REGION",
-    "endpoint_url": "KSYUN_ENDPOINT_URL",
-}
-
-#: options without which no API call can be made
-REQUIRED = ("access_key", "secret_key", "region")
 
 #: set by the collection's action plugins (plugin_utils/_progress.py) for a module they run on the
 #: controller: the file a wait appends its progress lines to, which the plugin shows as they come
@@ -52,44 +43,10 @@ def common_argument_spec():
         region=dict(type="str", fallback=(env_fallback, [ENV_VARS["region"]])),
         endpoint_url=dict(type="str", fallback=(env_fallback, [ENV_VARS["endpoint_url"]])),
         validate_certs=dict(type="bool", default=True),
-        timeout=dict(type="int", default=30),
-        max_retries=dict(type="int", default=5),
+        timeout=dict(type="int", default=TIMEOUT),
+        max_retries=dict(type="int", default=MAX_RETRIES),
         debug_api_calls=dict(type="bool", default=False),
     )
-
-
-def check_common_options(params, where="the task"):
-    """A message for missing or out-of-range common options, or None (no API call needed).
-
-    `where` names the place the options are set (an inventory plugin says "the inventory file").
-    """
-    for name in REQUIRED:
-        value = params.get(name)
-        if value is None or not str(value).strip():
-            return ("missing required option %s: set it in %s or in the %s environment variable"
-                    % (name, where, ENV_VARS[name]))
-    endpoint = params.get("endpoint_url")
-    if endpoint and not (endpoint.startswith("http://") or endpoint.startswith("https://")):
-        return "endpoint_url must start with http:// or https://, got %s" % endpoint
-    if params.get("timeout") is not None and params["timeout"] < 1:
-        return "timeout must be at least 1 second, got %d" % params["timeout"]
-    if params.get("max_retries") is not None and params["max_retries"] < 0:
-        return "max_retries must not be negative, got %d" % params["max_retries"]
-    # the waiting modules' option (ksyun.cloud.wait doc fragment)
-    if params.get("wait_timeout") is not None and params["wait_timeout"] < 0:
-        return "wait_timeout must not be negative (seconds; 0 checks once), got %d" % params["wait_timeout"]
-    return None
-
-
-def client_from_params(params, **kwargs):
-    """A Client built from the common options (already checked)."""
-    return _client.Client(
-        params["access_key"].strip(), params["secret_key"], params["region"].strip(),
-        endpoint_url=params.get("endpoint_url") or None,
-        validate_certs=params.get("validate_certs", True),
-        timeout=params.get("timeout") or 30,
-        max_retries=params.get("max_retries") if params.get("max_retries") is not None else 5,
-        **kwargs)
 
 
 def snake(obj):
@@ -157,12 +114,12 @@ class _AnsibleModule(AnsibleModule):
     def __init__(self, secrets=None, **kwargs):
         self._find_secrets = secrets
         self._shape_problem = None
-        super(_AnsibleModule, self).__init__(**kwargs)
+        super().__init__(**kwargs)
         if self._shape_problem:
             self.fail_json(msg=self._shape_problem)
 
     def _load_params(self):
-        super(_AnsibleModule, self)._load_params()
+        super()._load_params()
         if self._find_secrets is not None:
             hide(self, secret_texts(self._find_secrets(self.params)))
         self._shape_problem = shape_problem(self.argument_spec, self.params)
@@ -170,7 +127,7 @@ class _AnsibleModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):
         if self._shape_problem:
             msg = self._shape_problem
-        super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
+        super().fail_json(msg=msg, **kwargs)
 
 
 def hide(module, texts):
@@ -251,7 +208,7 @@ def values_of_keys(value, keys):
     return found
 
 
-class KsyunModule(object):
+class KsyunModule:
     """An AnsibleModule with the common options, a lazily built client and API-error handling.
 
     `secrets(arguments)`, when given, returns the secret values inside options that are not no_log

@@ -91,7 +91,7 @@ api_calls:
   sample: [DescribeInstanceImage]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
 
 

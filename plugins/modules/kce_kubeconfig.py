@@ -235,7 +235,8 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CLUSTER_KWARGS, OnCluster, cluster_argument_spec
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, KsyunResource, wait_options
 
 try:
@@ -415,7 +416,7 @@ def dest_problem(path):
     return None
 
 
-class KceKubeconfig(kce.OnCluster, KsyunResource):
+class KceKubeconfig(OnCluster, KsyunResource):
     represent = "kubeconfig"
     mode = None
     argument_spec = dict(
@@ -427,9 +428,9 @@ class KceKubeconfig(kce.OnCluster, KsyunResource):
         context_name=dict(type="str"),
         set_current_context=dict(type="bool", default=False),
         return_content=dict(type="bool", default=False),
-        **dict(kce.cluster_argument_spec(), **wait_options(1200))
+        **dict(cluster_argument_spec(), **wait_options(1200))
     )
-    module_kwargs = kce.CLUSTER_KWARGS
+    module_kwargs = CLUSTER_KWARGS
 
     def __init__(self, module):
         super(KceKubeconfig, self).__init__(module)

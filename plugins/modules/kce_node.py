@@ -295,7 +295,8 @@ api_calls:
 import re
 import time
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CLUSTER_KWARGS, OnCluster, cluster_argument_spec
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
@@ -383,7 +384,7 @@ def batches(items, size=DELETE_BATCH):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-class KceNode(kce.OnCluster, KsyunResource):
+class KceNode(OnCluster, KsyunResource):
     represent = "nodes"
     argument_spec = dict(
         source=dict(type="str", default="new", choices=["new", "existing", "epc"]),
@@ -398,9 +399,9 @@ class KceNode(kce.OnCluster, KsyunResource):
         kec_para=dict(type="dict"),
         reinstall_system=dict(type="bool", default=False),
         instance_delete_mode=dict(type="str", choices=["Terminate", "Remove"]),
-        **dict(kce.cluster_argument_spec(), **dict(state_option("present", "absent"), **wait_options(900)))
+        **dict(cluster_argument_spec(), **dict(state_option("present", "absent"), **wait_options(900)))
     )
-    module_kwargs = kce.CLUSTER_KWARGS
+    module_kwargs = CLUSTER_KWARGS
 
     def __init__(self, module):
         super(KceNode, self).__init__(module)

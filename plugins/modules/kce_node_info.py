@@ -205,7 +205,8 @@ api_calls:
   sample: [DescribeClusterInstance]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CLUSTER_KWARGS
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
@@ -243,7 +244,7 @@ def describe(m, cluster_id):
 
 
 def main():
-    m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **kce.CLUSTER_KWARGS)
+    m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **CLUSTER_KWARGS)
     for option in ("cluster_id", "cluster_name"):
         if m.params[option] is not None and not m.params[option].strip():
             m.fail("%s must not be empty" % option)

@@ -569,7 +569,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import snake
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
     MASK, NamedResource, state_option, wait_options)

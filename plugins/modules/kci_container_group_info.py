@@ -286,7 +286,7 @@ api_calls:
   sample: [DescribeContainerGroup, DescribeContainerLog]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK

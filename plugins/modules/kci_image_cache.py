@@ -215,7 +215,7 @@ reconciled:
 
 from datetime import datetime
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import NamedResource, state_option, wait_options
 

@@ -122,7 +122,7 @@ api_calls:
   sample: [DescribeImageCache]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
 
 

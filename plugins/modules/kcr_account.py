@@ -102,7 +102,7 @@ api_calls:
   sample: [RegisterRepositoryAccount]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, RESENDS, KsyunResource
 

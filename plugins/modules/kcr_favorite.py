@@ -126,7 +126,7 @@ reconciled:
       type: str
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, state_option
 
 

@@ -76,7 +76,7 @@ api_calls:
   sample: [GetFavor]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
 
 

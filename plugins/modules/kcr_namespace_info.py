@@ -104,7 +104,7 @@ api_calls:
   sample: [DescribeRepoNamespace, RepoNamespaceExist]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 

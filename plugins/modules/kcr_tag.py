@@ -134,7 +134,7 @@ api_calls:
   sample: [DescribeRepository, DescribeTag]
 """
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, state_option
 
 

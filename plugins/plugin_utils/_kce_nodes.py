@@ -11,11 +11,12 @@ DescribeClusterInstance give them) and the figures of the run. Marker is an offs
 page of a list has told the page size and TotalCount, every other page is asked for at once; the
 clusters' node lists start as soon as the page naming the cluster arrives. Every request runs on one
 bounded thread pool; each worker thread has its own HTTP session (``requests.Session`` is not
-thread-safe) and all of them draw their retries from one ``RetryBudget``. A list is accepted only
+thread-safe) and its own clients, which all draw their retries from one ``_client.RetryBudget``
+(the client's ``budget``) and read one page with the client's ``page``. A list is accepted only
 when it holds exactly TotalCount distinct items and every page agreed on TotalCount; otherwise it is
 read again (a list that changed while it was read could have lost or repeated an item).
 
-Public names: ``fetch``, ``FetchError``, ``RetryBudget``, ``ClientPool``, ``LIST_ATTEMPTS``.
+Public names: ``fetch``, ``FetchError``, ``ClientPool``, ``LIST_ATTEMPTS``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,8 +27,8 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._client import MAX_PAGES, PAGE_SIZES
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._client import MAX_PAGES, RetryBudget
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 
 try:
@@ -38,9 +39,6 @@ except ImportError:  # pragma: no cover - the plugin reports missing requests be
 #: how many times one list is read before it is taken as it is (it kept changing meanwhile)
 LIST_ATTEMPTS = 3
 
-CLUSTER_PAGE = PAGE_SIZES["DescribeCluster"]
-NODE_PAGE = PAGE_SIZES["DescribeClusterInstance"]
-
 
 class FetchError(Exception):
     """An API error while reading `region` (and `cluster_id`, None for the cluster list)."""
@@ -50,45 +48,19 @@ class FetchError(Exception):
         self.region = region
         self.cluster_id = cluster_id
         self.cluster_name = cluster_name
-        super(FetchError, self).__init__(self.where() + ": " + str(error))
+        super().__init__(f"{self.where()}: {error}")
 
     def where(self):
         if self.cluster_id is None:
-            return "region %s" % self.region
-        return "cluster %s (%s) in region %s" % (self.cluster_name, self.cluster_id, self.region)
+            return f"region {self.region}"
+        return f"cluster {self.cluster_name} ({self.cluster_id}) in region {self.region}"
 
 
-class RetryBudget(object):
-    """One time budget for the retries of every request of a run, whichever thread makes them.
-
-    ``bounded(client.backoff)`` is the client's backoff that gives up (an infinite delay, which
-    ``Client.call`` never sleeps: it raises the last error) once a retry would end past the budget.
-    """
-
-    def __init__(self, seconds, clock=time.monotonic):
-        self.clock = clock
-        self.deadline = clock() + seconds
-        self.retries = 0
-        self._lock = threading.Lock()
-
-    def allows(self, delay):
-        with self._lock:
-            if self.clock() + delay > self.deadline:
-                return False
-            self.retries += 1
-            return True
-
-    def bounded(self, backoff):
-        def budgeted(attempt):
-            delay = backoff(attempt)
-            return delay if self.allows(delay) else float("inf")
-        return budgeted
-
-
-class ClientPool(object):
+class ClientPool:
     """A client per (worker thread, region): each thread has its own session, shared by its regions.
 
-    `make_client(region, session)` builds one; the pool bounds its backoff by `budget`.
+    `make_client(region, session, budget)` builds one whose retries draw from `budget` (a RetryBudget
+    shared by every client of the pool).
     """
 
     def __init__(self, make_client, budget):
@@ -107,8 +79,7 @@ class ClientPool(object):
                 self._sessions.append(self._local.session)
         client = clients.get(region)
         if client is None:
-            client = clients[region] = self._make(region, self._local.session)
-            client.backoff = self._budget.bounded(client.backoff)
+            client = clients[region] = self._make(region, self._local.session, self._budget)
         return client
 
     def close(self):
@@ -119,7 +90,7 @@ class ClientPool(object):
                 session.close()
 
 
-class _List(object):
+class _List:
     """One list being read: the clusters of a region, or the nodes of a cluster."""
 
     def __init__(self, region, cluster=None, attempt=1):
@@ -183,9 +154,9 @@ def fetch(make_client, regions, clusters=None, node_roles=None, max_concurrency=
         before = len(client.api_calls)
         try:
             if lst.cluster is None:
-                data = kce.describe_cluster_page(client, offset, CLUSTER_PAGE)
+                data = kce.describe_cluster_page(client, offset)
             else:
-                data = kce.describe_cluster_instance_page(client, lst.cluster["ClusterId"], offset, NODE_PAGE, filters)
+                data = kce.describe_cluster_instance_page(client, lst.cluster["ClusterId"], offset, filters)
             return data, None, client.api_calls[before:]
         except KsyunError as err:
             return None, err, client.api_calls[before:]

@@ -54,14 +54,16 @@ def api_requests(url):
 
 def counts(client):
     """How many clusters, image caches, container groups, namespaces and repositories the account has."""
-    from ansible_collections.ksyun.cloud.plugins.module_utils import kce, kci, kcr
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
     return dict(clusters=len(kce.describe_clusters(client)), caches=len(kci.describe_image_caches(client)),
                 groups=len(kci.describe_container_groups(client)), namespaces=len(kcr.describe_namespaces(client)),
                 repositories=len(kcr.describe_repositories(client)))
 
 
 def test_demo_then_teardown_idempotent_and_nothing_left():
-    from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+    from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
     with tempfile.TemporaryDirectory(prefix="ksyun-demo-") as work:
         emu = EmulatorProcess(work, "--strict-params")

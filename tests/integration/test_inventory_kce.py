@@ -24,7 +24,7 @@ import kce_world
 from emulator.process import EmulatorProcess
 from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(os.path.dirname(TESTS), ".collections")

@@ -26,8 +26,8 @@ import pytest
 from emulator.process import EmulatorProcess
 from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(os.path.dirname(TESTS), ".collections")

@@ -40,7 +40,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from emulator.server import Emulator
 from proof_world import EPC_CLUSTER, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, RESERVE, SG, SUBNET, VPC
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import ENV_VARS, common_argument_spec
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import ENV_VARS
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import common_argument_spec
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -205,8 +205,10 @@ class Lifecycle(object):
     # ------------------------------------------------------------------ reading the state
     def read(self):
         """What the account holds of the demo's names, read with the faults paused."""
-        from ansible_collections.ksyun.cloud.plugins.module_utils import kce, kci, kcr
-        from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+        from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+        from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+        from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+        from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
         self._inflight.settle()   # a stalled write lands STALL seconds after it came
         client = client_from_params(dict(access_key=self.emu.access_key, secret_key=self.emu.secret_key,

@@ -62,8 +62,10 @@ TASKS = {
 
 def read(emu):
     """The live objects of the plays' names, by kind (ids)."""
-    from ansible_collections.ksyun.cloud.plugins.module_utils import kce, kci, kcr
-    from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+    from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
 
     client = client_from_params(dict(access_key=emu.access_key, secret_key=emu.secret_key,
                                      region=recorded.REGION, endpoint_url=emu.url))

@@ -535,8 +535,8 @@ def emu_get(url, path):
 
 def kubeconfig_secrets(emu):
     """{where: kubeconfig} of every running cluster (both addresses), as the emulator answers them."""
-    from ansible_collections.ksyun.cloud.plugins.module_utils import kce
-    from ansible_collections.ksyun.cloud.plugins.module_utils._module import client_from_params
+    from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+    from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params
     client = client_from_params(dict(access_key=AK, secret_key=SECRETS["secret key"], region=REGION,
                                      endpoint_url=emu.url))
     found = {}

@@ -9,14 +9,15 @@ import pytest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 PLUGINS = os.path.join(REPO, "plugins")
-FILES = sorted(glob.glob(os.path.join(PLUGINS, "modules", "*.py")) + glob.glob(os.path.join(PLUGINS, "module_utils", "*.py")))
+FILES = sorted(glob.glob(os.path.join(PLUGINS, "modules", "*.py"))
+               + glob.glob(os.path.join(PLUGINS, "module_utils", "**", "*.py"), recursive=True))
 
 
 def test_there_are_files_to_check():
     assert len(FILES) >= 10
 
 
-@pytest.mark.parametrize("path", FILES, ids=os.path.basename)
+@pytest.mark.parametrize("path", FILES, ids=lambda path: os.path.relpath(path, PLUGINS))
 def test_parses_with_the_python_3_8_grammar(path):
     with open(path) as f:
         ast.parse(f.read(), path, feature_version=(3, 8))

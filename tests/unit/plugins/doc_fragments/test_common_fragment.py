@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from ansible_collections.ksyun.cloud.plugins.doc_fragments.common import ModuleDocFragment
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import ENV_VARS, common_argument_spec
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import ENV_VARS
+from ansible_collections.ksyun.cloud.plugins.module_utils._module import common_argument_spec
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 

@@ -21,7 +21,7 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import check_common_options
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import check_common_options
 
 BJ, SH = "cn-beijing-6", "cn-shanghai-2"
 LEAN = ["instance_id", "instance_name", "instance_role", "instance_status", "private_ip_address", "instance_type",

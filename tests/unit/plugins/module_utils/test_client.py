@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -139,13 +140,19 @@ def test_api_calls_lists_every_request(make_client):
     assert client.api_calls == ["DescribeCluster", "DescribeImageCache"]
 
 
-def test_for_region_shares_session_and_api_calls(make_client):
-    client, session = make_client([ok(), ok()])
-    other = client.for_region("cn-shanghai-2")
-    client.call("kce", "2019-08-06", "DescribeCluster")
-    other.call("kce", "2019-08-06", "DescribeCluster")
-    assert session.requests[1]["url"].startswith("https://kce.cn-shanghai-2.api.ksyun.com/")
-    assert client.api_calls == other.api_calls == ["DescribeCluster", "DescribeCluster"]
+def test_page_reads_one_page_from_an_offset(make_client):
+    client, session = make_client([ok(ClusterSet=[], TotalCount=60, Marker=40), ok(), ok()])
+
+    def query(i):
+        return parse_qs(urlsplit(session.requests[i]["url"]).query)
+    answer = client.page("kce", "2019-08-06", "DescribeCluster", {"Search": "web"}, marker=20)
+    assert answer["Marker"] == 40
+    assert (query(0)["Search"], query(0)["Marker"], query(0)["MaxResults"]) == (["web"], ["20"], ["20"])
+    client.page("kce", "2019-08-06", "DescribeClusterInstance", {"ClusterId": "c"}, page_size=7)
+    assert (query(1)["Marker"], query(1)["MaxResults"]) == (["0"], ["7"])
+    client.page("kce", "2019-08-06", "DownloadClusterConfig")
+    assert "MaxResults" not in query(2)             # no documented page size: none is sent
+    assert client.api_calls == ["DescribeCluster", "DescribeClusterInstance", "DownloadClusterConfig"]
 
 
 def test_secret_is_not_in_repr(make_client):

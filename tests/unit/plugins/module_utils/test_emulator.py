@@ -12,7 +12,9 @@ import pytest
 from emulator import world
 from emulator.server import Emulator
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce, kci, kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 

@@ -20,7 +20,7 @@ import requests
 from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
-from ansible_collections.ksyun.cloud.plugins.module_utils._module import check_common_options
+from ansible_collections.ksyun.cloud.plugins.module_utils._config import check_common_options
 from ksyun_fakes import FakeResponse, FakeSession
 from test_resource import Thing, World
 

@@ -12,7 +12,7 @@ import pytest
 
 import core_compat
 from core_compat import patch_module_args
-from ansible_collections.ksyun.cloud.plugins.module_utils import _client, _module
+from ansible_collections.ksyun.cloud.plugins.module_utils import _client, _config, _module
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError, WaitError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake, wait
 from ksyun_fakes import FakeClock, FakeSession, ok
@@ -50,7 +50,7 @@ def test_common_argument_spec():
                             "timeout", "validate_certs"]
     assert spec["secret_key"]["no_log"] is True
     assert spec["access_key"]["no_log"] is False
-    for option, env in _module.ENV_VARS.items():
+    for option, env in _config.ENV_VARS.items():
         assert spec[option]["fallback"][1] == [env]
     assert spec["validate_certs"]["default"] is True
     assert spec["timeout"]["default"] == 30

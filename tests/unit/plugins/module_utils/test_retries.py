@@ -18,7 +18,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client
+from ansible_collections.ksyun.cloud.plugins.module_utils._client import Client, RetryBudget
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ksyun_fakes import (FakeResponse, MaxRng, api_error, connect_timeout, json_reply, ok, read_timeout, refused,
                          reset)
@@ -166,6 +166,29 @@ def test_budget_counts_time_spent_in_requests(make_client, clock):
         client.call(**READ)
     # 30 + 0.5 + 30 + 1 = 61.5; 61.5 + 30 (third request) = 91.5 > 70 after it: no fourth
     assert len(session.requests) == 3
+
+
+def test_retry_budget_allows_retries_until_its_deadline(clock):
+    budget = RetryBudget(10, clock=clock)
+    assert budget.allows(4.0) and budget.allows(4.0)
+    clock.now += 7
+    assert not budget.allows(4.0)                     # would end 11 s after it began, past the deadline
+    assert budget.retries == 2
+
+
+def test_a_shared_budget_bounds_the_retries_of_every_client_using_it(make_client, clock):
+    """The kce inventory's worker threads share one RetryBudget: what one client's retries spend,
+    another client cannot spend again, though each call's own retry_budget would allow it."""
+    shared = RetryBudget(2.5, clock=clock)
+    first, first_session = make_client([throttled(), throttled(), ok()], rng=MaxRng(), budget=shared)
+    second, second_session = make_client([throttled(), throttled(), ok()], rng=MaxRng(), budget=shared)
+    assert first.call(**READ) == {"RequestId": "req-ok"}       # sleeps 0.5 + 1 = 1.5 s of the 2.5
+    with pytest.raises(KsyunError) as caught:
+        second.call(**READ)                                   # 0.5 s more fit, the next 1 s does not
+    assert caught.value.code == "LimitExceeded"
+    assert clock.sleeps == [0.5, 1, 0.5]
+    assert len(second_session.requests) == 2
+    assert shared.retries == 3
 
 
 def test_custom_backoff_base_and_cap(make_client, clock):

@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce, kci, kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 
 

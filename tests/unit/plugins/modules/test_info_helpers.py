@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci, kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import filters_from
 
 from ansible_collections.ksyun.cloud.plugins.modules import (

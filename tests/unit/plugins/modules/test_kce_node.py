@@ -14,7 +14,8 @@ import json
 import pytest
 
 from core_compat import patch_module_args
-from ansible_collections.ksyun.cloud.plugins.module_utils import _resource, kce
+from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.modules import kce_node, kce_node_info
 

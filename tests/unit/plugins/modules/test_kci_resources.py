@@ -19,7 +19,7 @@ import pytest
 
 from core_compat import patch_module_args
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
 from ansible_collections.ksyun.cloud.plugins.modules import kci_container_group as cg
 from ansible_collections.ksyun.cloud.plugins.modules import kci_image_cache as ic

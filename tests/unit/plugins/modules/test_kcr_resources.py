@@ -20,7 +20,8 @@ from core_compat import patch_module_args
 
 from emulator import kcr as emulator_kcr
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import _resource, kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.modules import (
     kcr_account,
     kcr_favorite,

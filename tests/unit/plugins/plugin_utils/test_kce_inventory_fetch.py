@@ -13,15 +13,16 @@ import pytest
 
 import kce_world
 
-from ansible_collections.ksyun.cloud.plugins.module_utils import kce
+from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.plugin_utils import _kce_nodes
-from ansible_collections.ksyun.cloud.plugins.plugin_utils._kce_nodes import ClientPool, FetchError, RetryBudget, fetch
+from ansible_collections.ksyun.cloud.plugins.module_utils._client import RetryBudget
+from ansible_collections.ksyun.cloud.plugins.plugin_utils._kce_nodes import ClientPool, FetchError, fetch
 
 BJ, SH = "cn-beijing-6", "cn-shanghai-2"
 
 
 def maker(emu, **kwargs):
-    return lambda region, session: kce_world.client(emu, region, session=session, **kwargs)
+    return lambda region, session, budget: kce_world.client(emu, region, session=session, budget=budget, **kwargs)
 
 
 def node_ids(result):
@@ -169,12 +170,12 @@ class Scripted(object):
         self.script = script
         self.api_calls = []
 
-    def backoff(self, attempt):
-        return 0
-
     def call(self, service, version, action, params=None, write=False, method=None):
         self.api_calls.append(action)
         return self.script(action, params)
+
+    def page(self, service, version, action, params=None, marker=0, page_size=None):
+        return self.call(service, version, action, dict(params or {}, Marker=marker))
 
 
 def clusters(*names):
@@ -183,7 +184,7 @@ def clusters(*names):
 
 def run_scripted(answer, client=Scripted, max_concurrency=1):
     script = Script(answer)
-    result = fetch(lambda region, session: client(script), [BJ], max_concurrency=max_concurrency)
+    result = fetch(lambda region, session, budget: client(script), [BJ], max_concurrency=max_concurrency)
     return result, script
 
 
@@ -265,28 +266,16 @@ class Clock(object):
         return self.now
 
 
-def test_retry_budget_allows_retries_until_its_deadline():
-    clock = Clock()
-    budget = RetryBudget(10, clock=clock)
-    backoff = budget.bounded(lambda attempt: 4.0)
-    assert backoff(0) == 4.0 and backoff(1) == 4.0
-    clock.now = 107.0
-    assert backoff(2) == float("inf")                 # would end at 111, past the deadline
-    assert budget.retries == 2
-
-
 def test_each_worker_thread_has_its_own_session_shared_by_its_regions():
     made = []
 
     class FakeClient(object):
-        def __init__(self, region, session):
-            self.region, self.session = region, session
+        def __init__(self, region, session, budget):
+            self.region, self.session, self.budget = region, session, budget
             made.append(self)
 
-        def backoff(self, attempt):
-            return 1.0
-
-    pool = ClientPool(FakeClient, RetryBudget(60))
+    budget = RetryBudget(60)
+    pool = ClientPool(FakeClient, budget)
     mine = (pool.get(BJ), pool.get(SH), pool.get(BJ))
     other = []
     thread = threading.Thread(target=lambda: other.append(pool.get(BJ)))
@@ -296,5 +285,5 @@ def test_each_worker_thread_has_its_own_session_shared_by_its_regions():
     assert mine[0].session is mine[1].session
     assert other[0].session is not mine[0].session
     assert len(made) == 3
-    assert mine[0].backoff(0) == 1.0                  # bounded by the pool's budget
+    assert all(client.budget is budget for client in mine + tuple(other))    # one budget for the pool
     pool.close()

@@ -16,9 +16,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import flatten_filters, flatten_list
+from ansible_collections.ksyun.cloud.plugins.module_utils._service import Service
 
 SERVICE = "kce"
 VERSION = "2018-03-14"
+API = Service(SERVICE, VERSION)
 
 REPO_TYPES = ("KSYUN HUB", "DOCKER HUB")
 
@@ -34,20 +36,6 @@ ACCOUNT_ANSWERS = {
     "already_registered": "AccountAlreadyRegistered",
     "not_registered": "AccountNotRegistered",
 }
-
-
-def _read(client, action, params=None):
-    return client.call(SERVICE, VERSION, action, params)
-
-
-def _write(client, action, params, dry_run=False):
-    if dry_run:
-        params["DryRun"] = True
-    return client.call(SERVICE, VERSION, action, params, write=True)
-
-
-def _pages(client, action, params, result_key):
-    return client.paginate(SERVICE, VERSION, action, params, result_key)
 
 
 def check_repo_name(option, value):
@@ -73,38 +61,38 @@ def describe_namespaces(client, namespace=None, filters=None):
     """DescribeRepoNamespace: the account's namespaces (filter: public)."""
     params = {"Namespace": namespace}
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeRepoNamespace", params, "NamespaceSet")
+    return API.pages(client, "DescribeRepoNamespace", params, "NamespaceSet")
 
 
 def namespace_exists(client, namespace):
     """RepoNamespaceExist: True when the name is taken (by this account or another one)."""
-    return truth(_read(client, "RepoNamespaceExist", {"Namespace": namespace}).get("Exist"))
+    return truth(API.read(client, "RepoNamespaceExist", {"Namespace": namespace}).get("Exist"))
 
 
 def describe_repositories(client, repo_names=None, filters=None):
     """DescribeRepository: the account's repositories (``namespace/name``; filters: public, namespace)."""
     params = flatten_list("RepoName", repo_names)
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeRepository", params, "RepoSet")
+    return API.pages(client, "DescribeRepository", params, "RepoSet")
 
 
 def describe_public_repositories(client, repo_names=None, filters=None):
     """DescribePublicRepository: the Kingsoft Cloud public catalogue (filter: namespace)."""
     params = flatten_list("RepoName", repo_names)
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribePublicRepository", params, "RepoSet")
+    return API.pages(client, "DescribePublicRepository", params, "RepoSet")
 
 
 def describe_tags(client, repo_name=None, filters=None):
     """DescribeTag: the tags of one repository, or without it of all the account's (filter: tag)."""
     params = {"RepoName": repo_name}
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeTag", params, "TagSet")
+    return API.pages(client, "DescribeTag", params, "TagSet")
 
 
 def get_favorites(client):
     """GetFavor: the repositories the account marked as favourites."""
-    return _pages(client, "GetFavor", {}, "FavorSet")
+    return API.pages(client, "GetFavor", {}, "FavorSet")
 
 
 def find_namespace(client, namespace):
@@ -123,56 +111,56 @@ def find_repository(client, repo_name):
 
 def create_namespace(client, namespace, public, dry_run=False):
     """CreateRepoNamespace."""
-    return _write(client, "CreateRepoNamespace", {"Namespace": namespace, "Public": bool(public)}, dry_run)
+    return API.write(client, "CreateRepoNamespace", {"Namespace": namespace, "Public": bool(public)}, dry_run)
 
 
 def modify_namespace_type(client, namespace, public, dry_run=False):
     """ModifyRepoNamespaceType: make a namespace public or private."""
-    return _write(client, "ModifyRepoNamespaceType", {"Namespace": namespace, "Public": bool(public)}, dry_run)
+    return API.write(client, "ModifyRepoNamespaceType", {"Namespace": namespace, "Public": bool(public)}, dry_run)
 
 
 def delete_namespace(client, namespace, dry_run=False):
     """DeleteRepoNamespace."""
-    return _write(client, "DeleteRepoNamespace", {"Namespace": namespace}, dry_run)
+    return API.write(client, "DeleteRepoNamespace", {"Namespace": namespace}, dry_run)
 
 
 def create_repository(client, repo_name, description=None, dry_run=False):
     """CreateRepository (`repo_name` is ``namespace/repository``)."""
-    return _write(client, "CreateRepository", {"RepoName": repo_name, "Description": description}, dry_run)
+    return API.write(client, "CreateRepository", {"RepoName": repo_name, "Description": description}, dry_run)
 
 
 def delete_repository(client, repo_name, dry_run=False):
     """DeleteRepository."""
-    return _write(client, "DeleteRepository", {"RepoName": repo_name}, dry_run)
+    return API.write(client, "DeleteRepository", {"RepoName": repo_name}, dry_run)
 
 
 def update_repository_description(client, repo_name, description, dry_run=False):
     """UpdateRepoDesc."""
-    return _write(client, "UpdateRepoDesc", {"RepoName": repo_name, "Description": description}, dry_run)
+    return API.write(client, "UpdateRepoDesc", {"RepoName": repo_name, "Description": description}, dry_run)
 
 
 def delete_tags(client, repo_name, tags, dry_run=False):
     """DeleteTags: ``Tag.N`` of one repository."""
     params = {"RepoName": repo_name}
     params.update(flatten_list("Tag", tags))
-    return _write(client, "DeleteTags", params, dry_run)
+    return API.write(client, "DeleteTags", params, dry_run)
 
 
 def add_favorite(client, repo_name, repo_type, dry_run=False):
     """AddFavor (`repo_type`: ``KSYUN HUB`` or ``DOCKER HUB``)."""
-    return _write(client, "AddFavor", {"RepoName": repo_name, "RepoType": repo_type}, dry_run)
+    return API.write(client, "AddFavor", {"RepoName": repo_name, "RepoType": repo_type}, dry_run)
 
 
 def delete_favorite(client, repo_name, dry_run=False):
     """DeleteFavor."""
-    return _write(client, "DeleteFavor", {"RepoName": repo_name}, dry_run)
+    return API.write(client, "DeleteFavor", {"RepoName": repo_name}, dry_run)
 
 
 def register_account(client, password, dry_run=False):
     """RegisterRepositoryAccount: open the registry account with this password."""
-    return _write(client, "RegisterRepositoryAccount", {"Password": password}, dry_run)
+    return API.write(client, "RegisterRepositoryAccount", {"Password": password}, dry_run)
 
 
 def modify_password(client, password, dry_run=False):
     """ModifyPassword: change the registry password."""
-    return _write(client, "ModifyPassword", {"Password": password}, dry_run)
+    return API.write(client, "ModifyPassword", {"Password": password}, dry_run)

@@ -20,9 +20,11 @@ import re
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import (
     flatten_filters, flatten_list, flatten_params)
+from ansible_collections.ksyun.cloud.plugins.module_utils._service import Service
 
 SERVICE = "kci"
 VERSION = "2020-07-02"
+API = Service(SERVICE, VERSION)
 
 GROUP_STATUSES = ("Running", "Succeeded", "Failed")
 CACHE_STATUSES = ("Preparing", "Creating", "SnapshotCreating", "Ready", "Failed")
@@ -41,20 +43,6 @@ def normalize_image_cache(cache):
             value = cache.pop(old)
             cache.setdefault(new, value)
     return cache
-
-
-def _read(client, action, params=None):
-    return client.call(SERVICE, VERSION, action, params)
-
-
-def _write(client, action, params, dry_run=False):
-    if dry_run:
-        params["DryRun"] = True
-    return client.call(SERVICE, VERSION, action, params, write=True)
-
-
-def _pages(client, action, params, result_key):
-    return client.paginate(SERVICE, VERSION, action, params, result_key)
 
 
 # -------------------------------------------------------------------- shared by the KCI modules
@@ -91,13 +79,13 @@ def describe_container_groups(client, ids=None, search=None, filters=None, proje
     params.update(flatten_list("ContainerGroupId", ids))
     params.update(flatten_list("ProjectId", project_ids))
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeContainerGroup", params, "ContainerGroups")
+    return API.pages(client, "DescribeContainerGroup", params, "ContainerGroups")
 
 
 def describe_container_log(client, group_id, container_name, tail=None):
     """DescribeContainerLog: the last `tail` lines (API default 200, at most 1000) as one string."""
-    answer = _read(client, "DescribeContainerLog",
-                   {"ContainerGroupId": group_id, "ContainerName": container_name, "Tail": tail})
+    answer = API.read(client, "DescribeContainerLog",
+                      {"ContainerGroupId": group_id, "ContainerName": container_name, "Tail": tail})
     return answer.get("Content") or ""
 
 
@@ -105,7 +93,7 @@ def describe_image_caches(client, ids=None, image=None, name=None):
     """DescribeImageCache: by ``ImageCacheId.N``, fuzzy `image` and fuzzy `name` (all optional)."""
     params = {"Image": image, "ImageCacheName": name}
     params.update(flatten_list("ImageCacheId", ids))
-    return _pages(client, "DescribeImageCache", params, "ImageCaches")
+    return API.pages(client, "DescribeImageCache", params, "ImageCaches")
 
 
 # ----------------------------------------------------------------------------------- writes
@@ -152,12 +140,12 @@ def create_container_group(client, container_group_name, subnet_id, security_gro
         "EipAllocationId": eip_allocation_id,
         "AdvanceSettings": advance_settings,
     })
-    return _write(client, "CreateContainerGroup", params, dry_run)
+    return API.write(client, "CreateContainerGroup", params, dry_run)
 
 
 def delete_container_group(client, group_id, dry_run=False):
     """DeleteContainerGroup."""
-    return _write(client, "DeleteContainerGroup", {"ContainerGroupId": group_id}, dry_run)
+    return API.write(client, "DeleteContainerGroup", {"ContainerGroupId": group_id}, dry_run)
 
 
 def create_image_cache(client, image_cache_name, subnet_id, security_group_id, images, image_cache_size=None,
@@ -172,9 +160,9 @@ def create_image_cache(client, image_cache_name, subnet_id, security_group_id, i
         "RetentionDays": retention_days,
         "ImageRegistryCredential": image_registry_credentials,
     })
-    return _write(client, "CreateImageCache", params, dry_run)
+    return API.write(client, "CreateImageCache", params, dry_run)
 
 
 def delete_image_cache(client, image_cache_id, dry_run=False):
     """DeleteImageCache."""
-    return _write(client, "DeleteImageCache", {"ImageCacheId": image_cache_id}, dry_run)
+    return API.write(client, "DeleteImageCache", {"ImageCacheId": image_cache_id}, dry_run)

@@ -14,7 +14,7 @@ A cluster that does not exist is "gone" (``describe_cluster`` returns None, ``de
 leaves it out) whether DescribeCluster answers HTTP 404 or an empty ClusterSet (ksyun's own provider
 reads it so); the only error code matched is in `CLUSTER_GONE_CODES`. Statuses: `CLUSTER_READY`,
 `CLUSTER_FAILED`, `CLUSTER_DELETING`, `NODE_READY`, `NODE_FAILED`, `NODE_DELETING` (any other status
-is "in progress"). `OnCluster` is the mixin of the modules that act on one cluster (nodes, kubeconfig).
+is "in progress"). The modules acting on one cluster find it with `_kce.cluster`.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,9 +24,11 @@ __metaclass__ = type
 from ansible_collections.ksyun.cloud.plugins.module_utils._client import (
     flatten_filters, flatten_list, flatten_structs, json_param)
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
+from ansible_collections.ksyun.cloud.plugins.module_utils._service import Service
 
 SERVICE = "kce"
 VERSION = "2019-08-06"
+API = Service(SERVICE, VERSION)
 
 NODE_ROLES = ("Worker", "Master_Etcd", "Master", "Etcd")
 MASTER_ROLES = ("Master_Etcd", "Master", "Etcd")
@@ -50,20 +52,6 @@ NODE_DELETING = "deleting"
 def cluster_gone(err):
     """True when a KsyunError of DescribeCluster says that the cluster does not exist."""
     return err.status == 404 or err.code in CLUSTER_GONE_CODES
-
-
-def _read(client, action, params=None):
-    return client.call(SERVICE, VERSION, action, params)
-
-
-def _write(client, action, params, dry_run=False):
-    if dry_run:
-        params["DryRun"] = True
-    return client.call(SERVICE, VERSION, action, params, write=True)
-
-
-def _pages(client, action, params, result_key):
-    return client.paginate(SERVICE, VERSION, action, params, result_key)
 
 
 def _merge_filters(filters, extra):
@@ -102,7 +90,7 @@ def describe_clusters(client, cluster_ids=None, search=None, filters=None):
     base = {"Search": search}
     base.update(flatten_filters(filters))
     if not cluster_ids:
-        return _pages(client, "DescribeCluster", base, "ClusterSet")
+        return API.pages(client, "DescribeCluster", base, "ClusterSet")
     found = []
     seen = set()
     for cid in cluster_ids:
@@ -111,7 +99,7 @@ def describe_clusters(client, cluster_ids=None, search=None, filters=None):
         seen.add(cid)
         params = dict(base, ClusterId=cid)
         try:
-            clusters = _pages(client, "DescribeCluster", params, "ClusterSet")
+            clusters = API.pages(client, "DescribeCluster", params, "ClusterSet")
         except KsyunError as err:
             if cluster_gone(err):
                 continue
@@ -135,24 +123,25 @@ def describe_cluster_instances(client, cluster_id, instance_ids=None, search=Non
     """DescribeClusterInstance: the nodes of a cluster (filters: instance-role, instance-id)."""
     params = {"ClusterId": cluster_id, "Search": search}
     params.update(flatten_filters(_merge_filters(filters, {"instance-id": instance_ids})))
-    return _pages(client, "DescribeClusterInstance", params, "InstanceSet")
+    return API.pages(client, "DescribeClusterInstance", params, "InstanceSet")
 
 
-def describe_cluster_page(client, marker=0, max_results=20):
-    """DescribeCluster, one page: the whole answer (ClusterSet, TotalCount, Marker of the next page or 0)."""
-    return _read(client, "DescribeCluster", {"Marker": marker, "MaxResults": max_results})
+def describe_cluster_page(client, marker=0):
+    """DescribeCluster, the page at offset `marker`: the whole answer (ClusterSet, TotalCount, Marker of
+    the next page or 0)."""
+    return API.page(client, "DescribeCluster", {}, marker)
 
 
-def describe_cluster_instance_page(client, cluster_id, marker=0, max_results=50, filters=None):
-    """DescribeClusterInstance, one page: the whole answer (InstanceSet, TotalCount, Marker)."""
-    params = {"ClusterId": cluster_id, "Marker": marker, "MaxResults": max_results}
+def describe_cluster_instance_page(client, cluster_id, marker=0, filters=None):
+    """DescribeClusterInstance, the page at offset `marker`: the whole answer (InstanceSet, TotalCount, Marker)."""
+    params = {"ClusterId": cluster_id}
     params.update(flatten_filters(filters))
-    return _read(client, "DescribeClusterInstance", params)
+    return API.page(client, "DescribeClusterInstance", params, marker)
 
 
 def describe_instance_images(client, image_ids=None):
     """DescribeInstanceImage: the node operating systems KCE supports (one answer, no paging)."""
-    answer = _read(client, "DescribeInstanceImage", flatten_list("ImageId", image_ids))
+    answer = API.read(client, "DescribeInstanceImage", flatten_list("ImageId", image_ids))
     return list(answer.get("ImageSet") or [])
 
 
@@ -161,7 +150,7 @@ def describe_epc_for_cluster(client, cluster_id=None, instance_ids=None, filters
     params = {"ClusterId": cluster_id}
     params.update(flatten_list("InstanceId", instance_ids))
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeEpcForCluster", params, "InstanceSet")
+    return API.pages(client, "DescribeEpcForCluster", params, "InstanceSet")
 
 
 def describe_existed_instances(client, cluster_id=None, instance_ids=None, search=None, filters=None):
@@ -172,12 +161,12 @@ def describe_existed_instances(client, cluster_id=None, instance_ids=None, searc
     params = {"ClusterId": cluster_id, "Search": search}
     params.update(flatten_list("InstanceId", instance_ids))
     params.update(flatten_filters(filters))
-    return _pages(client, "DescribeExistedInstances", params, ("ExistedInstanceSet", "InstanceSet"))
+    return API.pages(client, "DescribeExistedInstances", params, ("ExistedInstanceSet", "InstanceSet"))
 
 
 def download_cluster_config(client, cluster_id, is_public=None):
     """DownloadClusterConfig: ``{"Expose": bool, "ClusterConfig": kubeconfig text}``."""
-    return _read(client, "DownloadClusterConfig", {"ClusterId": cluster_id, "IsPublic": is_public})
+    return API.read(client, "DownloadClusterConfig", {"ClusterId": cluster_id, "IsPublic": is_public})
 
 
 # ----------------------------------------------------------------------------------- writes
@@ -201,14 +190,14 @@ def create_cluster(client, cluster_name, vpc_id, pod_cidr, service_cidr, network
     }
     params.update(_node_sets("InstanceSet", instance_set, "NodePara"))
     params.update(_node_sets("ExistedInstanceEpcSet", existed_instance_epc_set, "EpcPara"))
-    return _write(client, "CreateCluster", params, dry_run)
+    return API.write(client, "CreateCluster", params, dry_run)
 
 
 def add_cluster_instances(client, cluster_id, instance_set, dry_run=False):
     """AddClusterInstances (POST only): new Worker nodes; ``{"InstanceSet": [{InstanceId, InstanceName}]}``."""
     params = {"ClusterId": cluster_id}
     params.update(_node_sets("InstanceSet", instance_set, "NodePara"))
-    return _write(client, "AddClusterInstances", params, dry_run)
+    return API.write(client, "AddClusterInstances", params, dry_run)
 
 
 def delete_cluster_instances(client, cluster_id, instance_ids, instance_delete_mode=None, dry_run=False):
@@ -218,26 +207,26 @@ def delete_cluster_instances(client, cluster_id, instance_ids, instance_delete_m
     """
     params = {"ClusterId": cluster_id, "InstanceDeleteMode": instance_delete_mode}
     params.update(flatten_list("InstanceId", instance_ids))
-    return _write(client, "DeleteClusterInstances", params, dry_run)
+    return API.write(client, "DeleteClusterInstances", params, dry_run)
 
 
 def modify_cluster_info(client, cluster_id, cluster_name=None, cluster_desc=None, dry_run=False):
     """ModifyClusterInfo: rename a cluster or change its description."""
     params = {"ClusterId": cluster_id, "ClusterName": cluster_name, "ClusterDesc": cluster_desc}
-    return _write(client, "ModifyClusterInfo", params, dry_run)
+    return API.write(client, "ModifyClusterInfo", params, dry_run)
 
 
 def delete_cluster(client, cluster_id, instance_delete_mode=None, dry_run=False):
     """DeleteCluster (`instance_delete_mode` Terminate/Remove: what happens to the nodes)."""
     params = {"ClusterId": cluster_id, "InstanceDeleteMode": instance_delete_mode}
-    return _write(client, "DeleteCluster", params, dry_run)
+    return API.write(client, "DeleteCluster", params, dry_run)
 
 
 def add_cluster_epc_instances(client, cluster_id, instance_ids, dry_run=False):
     """AddClusterEpcInstances: move bare-metal servers in; ``{"InstanceSet": [{InstanceId, Return}]}``."""
     params = {"ClusterId": cluster_id}
     params.update(flatten_list("InstanceId", instance_ids))
-    return _write(client, "AddClusterEpcInstances", params, dry_run)
+    return API.write(client, "AddClusterEpcInstances", params, dry_run)
 
 
 def add_existed_instances(client, cluster_id, existed_instance_kec_set, dry_run=False):
@@ -248,73 +237,4 @@ def add_existed_instances(client, cluster_id, existed_instance_kec_set, dry_run=
     """
     params = {"ClusterId": cluster_id}
     params.update(_node_sets("ExistedInstanceKecSet", existed_instance_kec_set, "KecPara"))
-    return _write(client, "AddExistedInstances", params, dry_run)
-
-
-# ------------------------------------------------------------------- for modules acting on a cluster
-
-def cluster_argument_spec():
-    """The options naming the cluster a module acts on (one of them is required)."""
-    return dict(cluster_id=dict(type="str"), cluster_name=dict(type="str"))
-
-
-CLUSTER_KWARGS = dict(required_one_of=[("cluster_id", "cluster_name")],
-                      mutually_exclusive=[("cluster_id", "cluster_name")])
-
-
-class OnCluster(object):
-    """Mixin of KsyunResource classes that act on one cluster named by ``cluster_id`` or ``cluster_name``."""
-
-    cluster_id = None
-
-    def cluster_problem(self):
-        """A message for an empty cluster_id / cluster_name (checked before any call), or None."""
-        for option in ("cluster_id", "cluster_name"):
-            value = self.params.get(option)
-            if value is not None and not value.strip():
-                return "%s must not be empty" % option
-        return None
-
-    def cluster_text(self):
-        if self.params.get("cluster_id"):
-            return "cluster %s" % self.params["cluster_id"]
-        return "cluster named %s" % self.params["cluster_name"]
-
-    def find_cluster(self):
-        """The cluster (raw ClusterSet item) or None when it does not exist; several with the name fail."""
-        if self.params.get("cluster_id"):
-            found = describe_cluster(self.client, self.params["cluster_id"])
-        else:
-            named = describe_clusters_named(self.client, self.params["cluster_name"])
-            if len(named) > 1:
-                self.fail("%d clusters are named %s: %s; set cluster_id to choose one"
-                          % (len(named), self.params["cluster_name"], ", ".join(c.get("ClusterId") for c in named)))
-            found = named[0] if named else None
-        if found is not None:
-            self.cluster_id = found["ClusterId"]
-        return found
-
-    def running_cluster(self, cluster, need="this task"):
-        """`cluster` once it is running: with ``wait``, a cluster still being built is waited for; a
-        failed, deleting or gone one fails the task."""
-        if cluster is None:
-            self.fail("%s does not exist" % self.cluster_text())
-        status = cluster.get("Status")
-        if status == CLUSTER_READY:
-            return cluster
-        what = "cluster %s" % cluster["ClusterId"]
-        if status in CLUSTER_FAILED or status == CLUSTER_DELETING:
-            self.fail("%s is %s: %s needs a running cluster" % (what, status, need), state=cluster)
-        if not self.params.get("wait", True):
-            self.fail("%s is %s, not running yet: run again once it is running, or with wait=true"
-                      % (what, status), state=cluster)
-
-        def fetch():
-            return describe_cluster(self.client, cluster["ClusterId"])
-
-        def status_of(raw):
-            return raw.get("Status") if raw is not None else "gone"
-
-        return self.wait_for(fetch, lambda r: status_of(r) == CLUSTER_READY,
-                             lambda r: status_of(r) in CLUSTER_FAILED + (CLUSTER_DELETING, "gone"),
-                             what="%s (%s waits for it to run)" % (what, need), first=cluster)
+    return API.write(client, "AddExistedInstances", params, dry_run)
