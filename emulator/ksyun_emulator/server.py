@@ -1,18 +1,19 @@
 """The ksyun container API emulator: HTTP server, request parsing, routing, admin endpoints, CLI.
 
-    python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
+    ksyun-emulator [--host 127.0.0.1] [--port 0] [--port-file FILE] [--state FILE]
         [--account AK:SK ...] [--world FILE] [--lifecycle-seconds S] [--latency-ms N]
         [--fault-rate F] [--fault-seed N] [--fault-kinds K,K...] [--stall-seconds S] [--log FILE] [--strict-params]
         [--allow-duplicate-names] [--unknown-cluster error|empty]
 
-Also runs as `python -m emulator.server` (tests/ on sys.path) and
-`python -m ansible_collections.ksyun.cloud.tests.emulator.server`.  See README.md (the contract).
+The same as `python -m ksyun_emulator` (emulator/ on PYTHONPATH, or an installed copy), as a script
+(`python emulator/ksyun_emulator/server.py`), and from an installed collection as
+`python -m ansible_collections.ksyun.cloud.emulator.ksyun_emulator`.  See emulator/README.md (the contract).
 """
 if __name__ == "__main__" and not __package__:  # run as a script: import the package properly
     import os as _os
     import sys as _sys
     _sys.path.insert(0, _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__))))
-    from emulator.server import main as _main
+    from ksyun_emulator.server import main as _main
     _sys.exit(_main())
 
 import argparse
@@ -810,7 +811,7 @@ def _kinds(text):
 
 
 def build_parser():
-    ap = argparse.ArgumentParser(prog="emulator", description="ksyun KCE/KCR/KCI API emulator")
+    ap = argparse.ArgumentParser(prog="ksyun-emulator", description="ksyun KCE/KCR/KCI API emulator")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0, help="0 = any free port")
     ap.add_argument("--port-file", help="write the chosen port to this file")

@@ -9,6 +9,8 @@ implementation, test-only) so that the emulator's verification is checked agains
 `signed.response(...)` takes the same arguments and returns the `requests.Response`;
 `signed.prepare(...)` returns `(method, url, headers, body)` without sending.
 """
+import os
+import sys
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -16,6 +18,11 @@ import requests
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+# the package from this checkout (emulator/ on sys.path), as `PYTHONPATH=emulator python -m ksyun_emulator` runs it
+EMULATOR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if EMULATOR not in sys.path:
+    sys.path.insert(0, EMULATOR)
 
 VERSIONS = {"kce": "2019-08-06", "kci": "2020-07-02"}
 FORM = "application/x-www-form-urlencoded"
@@ -96,6 +103,16 @@ def _FixedTime(base, timestamp):
 
 
 @pytest.fixture
+def emulator_server():
+    """A fresh in-process emulator on a free loopback port (lifecycles immediate, no faults, strict
+    parameter names: a name the action does not define is refused)."""
+    from ksyun_emulator.server import Emulator
+
+    with Emulator(lifecycle_seconds=0, strict_params=True) as emu:
+        yield emu
+
+
+@pytest.fixture
 def signed():
     """Send botocore-signed API requests: signed(emu, action, params, ...) -> (status, json)."""
     s = Signer()
@@ -116,7 +133,7 @@ def core_actions():
     """Tiny test-only actions under the fake kce version TEST_VERSION (removed afterwards):
     PutThing (POST, mutates; Name, Size, Explode -> 400, Crash -> 500), GetThings (paged list),
     Echo (returns the params, account, region, service, fail_next), MakeThing (POST, mutates; fail_next)."""
-    from emulator import core
+    from ksyun_emulator import core
 
     @core.action("kce", TEST_VERSION, "PutThing", methods=("POST",), mutates=True)
     def put_thing(req):
@@ -154,7 +171,7 @@ def core_actions():
 @pytest.fixture
 def emu(core_actions):
     """An emulator with the toy actions and an empty world (core tests)."""
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     e = Emulator(lifecycle_seconds=0, world=EMPTY_WORLD)
     e.start()
@@ -235,7 +252,7 @@ def kcr_api(emulator_server, api_on):
 @pytest.fixture
 def slow_emulator():
     """A fresh emulator whose lifecycles take 10 seconds of its (admin-driven) clock."""
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     e = Emulator(lifecycle_seconds=10)
     e.start()
@@ -252,7 +269,7 @@ TWO = {"access_key": "AKLTTWO00000000000000000", "secret_key": "two"}
 @pytest.fixture
 def two_accounts(api_on):
     """A fresh emulator with the accounts ONE and TWO: two_accounts(service, **who) -> (Api as ONE, Api as TWO)."""
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     e = Emulator(accounts={ONE["access_key"]: ONE["secret_key"], TWO["access_key"]: TWO["secret_key"]})
     e.start()

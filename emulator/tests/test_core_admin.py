@@ -11,12 +11,12 @@ import types
 import pytest
 import requests
 
-from emulator import kcr, server
-from emulator.server import Emulator
+from ksyun_emulator import kcr, server
+from ksyun_emulator.server import Emulator
 
 V = "1999-01-01"  # the toy version of conftest.core_actions
-TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-REPO = os.path.dirname(TESTS)
+EMULATOR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(EMULATOR)
 
 
 # ------------------------------------------------------------------------------------ admin
@@ -175,7 +175,7 @@ def _kcr(signed, url, action, params, ak, sk, method="GET"):
 
 def test_cli_script_flags_state_and_sigterm(signed, tmp_path):
     port_file, state, log = (str(tmp_path / n) for n in ("port", "state.sqlite", "log.jsonl"))
-    args = [sys.executable, os.path.join(TESTS, "emulator", "server.py"), "--port", "0", "--port-file", port_file,
+    args = [sys.executable, os.path.join(EMULATOR, "ksyun_emulator", "server.py"), "--port", "0", "--port-file", port_file,
             "--state", state, "--account", "AKLTCLI:cli:secret", "--account", "AKLTTWO:two", "--log", log,
             "--lifecycle-seconds", "0"]
     proc, url = _start(args)
@@ -200,14 +200,14 @@ def test_cli_script_flags_state_and_sigterm(signed, tmp_path):
 
 
 def test_cli_as_module_and_as_collection_path(signed):
-    proc, url = _start([sys.executable, "-m", "emulator.server", "--port", "0"], cwd=TESTS)
+    proc, url = _start([sys.executable, "-m", "ksyun_emulator", "--port", "0"], cwd=EMULATOR)
     try:
         status, _body = _kcr(signed, url, "DescribeRepoNamespace", {}, server.DEMO_ACCESS_KEY, server.DEMO_SECRET_KEY)
         assert status == 200
     finally:
         _stop(proc)
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, ".collections"))
-    proc, url = _start([sys.executable, "-m", "ansible_collections.ksyun.cloud.tests.emulator.server",
+    proc, url = _start([sys.executable, "-m", "ansible_collections.ksyun.cloud.emulator.ksyun_emulator",
                         "--port", "0", "--host", "127.0.0.1"], cwd="/", env=env)
     try:
         assert requests.get(url + "/_emulator/health").json() == {"ok": True}
@@ -217,7 +217,7 @@ def test_cli_as_module_and_as_collection_path(signed):
 
 def test_cli_rejects_bad_flags():
     for bad in (["--account", "nocolon"], ["--fault-rate", "2"]):
-        r = subprocess.run([sys.executable, os.path.join(TESTS, "emulator", "server.py")] + bad,
+        r = subprocess.run([sys.executable, os.path.join(EMULATOR, "ksyun_emulator", "server.py")] + bad,
                            capture_output=True, text=True, timeout=30, check=False)
         assert r.returncode == 2 and "error" in r.stderr
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from emulator import auth
+from ksyun_emulator import auth
 
 V = "1999-01-01"  # the toy version of conftest.core_actions
 
@@ -286,7 +286,7 @@ def test_skew_within_15_minutes_is_fine_and_admin_clock_does_not_matter(emu, sig
 
 
 def test_multiple_accounts(core_actions, signed):
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
     e = Emulator(accounts={"AKLTONE": "secret-one", "AKLTTWO": "secret-two"}, world={"regions": {}})
     e.start()
     try:

@@ -6,8 +6,8 @@ import time
 import pytest
 import requests
 
-from emulator.faults import Faults
-from emulator.server import Emulator
+from ksyun_emulator.faults import Faults
+from ksyun_emulator.server import Emulator
 
 V = "1999-01-01"  # the toy version of conftest.core_actions
 EMPTY = {"regions": {}}
@@ -209,7 +209,7 @@ def test_random_fault_kinds_limit_what_the_rate_draws():
 
 
 def test_fault_kinds_option():
-    from emulator.server import build_parser
+    from ksyun_emulator.server import build_parser
     args = build_parser().parse_args(["--fault-kinds", "throttle, drop"])
     assert args.fault_kinds == ("throttle", "drop")
     with pytest.raises(SystemExit):

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from emulator import core
-from emulator.core import ApiError, Params
+from ksyun_emulator import core
+from ksyun_emulator.core import ApiError, Params
 
 
 def err(fn, *a, **kw):

@@ -1,7 +1,7 @@
 """Server, routing and DryRun behaviour of the emulator core (HTTP over loopback)."""
 import requests
 
-from emulator.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
+from ksyun_emulator.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 
 TEST_VERSION = "1999-01-01"  # the toy version of conftest.core_actions
 
@@ -189,7 +189,7 @@ def test_service_modules_are_optional_but_broken_ones_raise(tmp_path, monkeypatc
 
     import pytest
 
-    from emulator import server
+    from ksyun_emulator import server
     pkg = tmp_path / "fakeemu"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -212,7 +212,7 @@ def test_service_modules_are_optional_but_broken_ones_raise(tmp_path, monkeypatc
 def test_stop_closes_idle_keep_alive_connections(core_actions, signed):
     import pytest
 
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
     e = Emulator(world={"regions": {}})
     e.start()
     assert call(signed, e, "Echo")[0] == 200          # the Session now holds an idle connection
@@ -222,7 +222,7 @@ def test_stop_closes_idle_keep_alive_connections(core_actions, signed):
 
 
 def test_unsendable_answer_is_500_and_rolled_back(emu, signed):
-    from emulator import core
+    from ksyun_emulator import core
 
     @core.action("kce", TEST_VERSION, "BadAnswer", mutates=True)
     def bad_answer(req):

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from emulator.server import Emulator
-from emulator.store import Database, clone
+from ksyun_emulator.server import Emulator
+from ksyun_emulator.store import Database, clone
 
 V = "1999-01-01"  # the toy version of conftest.core_actions
 

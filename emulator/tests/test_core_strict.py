@@ -1,13 +1,13 @@
 """Strict parameter names (`--strict-params`): a name the action does not define is refused.
 
 Every action declares the names its document's table defines (`@action(..., params=...)`); the
-unit tests' emulator runs strict (tests/conftest.py), so every other emulator test also proves that
+unit tests' emulator runs strict (conftest.py), so every other emulator test also proves that
 the documented requests use only declared names.
 """
 import pytest
 
-from emulator import core
-from emulator.server import Emulator, build_parser, load_service_modules
+from ksyun_emulator import core
+from ksyun_emulator.server import Emulator, build_parser, load_service_modules
 
 SERVICES = {"kce": ("kce", "2019-08-06", 13), "kcr": ("kce", "2018-03-14", 17), "kci": ("kci", "2020-07-02", 7)}
 

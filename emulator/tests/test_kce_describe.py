@@ -189,7 +189,7 @@ def test_actions_without_documented_filters_refuse_them(kce_api, action):
 # ------------------------------------------------------------------ --unknown-cluster empty|error
 
 def test_unknown_cluster_answer_is_a_flag(api_on):
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     with pytest.raises(ValueError):
         Emulator(unknown_cluster="maybe")
@@ -213,7 +213,7 @@ def test_unknown_cluster_answer_is_a_flag(api_on):
 
 
 def test_unknown_cluster_cli_flag():
-    from emulator.server import build_parser
+    from ksyun_emulator.server import build_parser
 
     assert build_parser().parse_args([]).unknown_cluster == "error"
     assert build_parser().parse_args(["--unknown-cluster", "empty"]).unknown_cluster == "empty"

@@ -1,6 +1,6 @@
 """Replay of every KCE request example printed in the document against a fresh emulator.
 
-Each printed request (tests/unit/emulator/data/kce_examples.py) is sent unchanged — the printed
+Each printed request (emulator/tests/data/kce_examples.py) is sent unchanged — the printed
 Action/Version, the printed values, GET as printed or POST for the POST-only actions — and must
 succeed; the answer must have exactly the documented field names with the documented types.
 """

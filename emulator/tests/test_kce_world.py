@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from emulator import world
+from ksyun_emulator import world
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
 from kce_examples import create_params, node_para  # noqa: E402
@@ -121,7 +121,7 @@ CUSTOM = {"regions": {"cn-shanghai-2": {
 
 @pytest.fixture
 def custom_world(tmp_path):
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     path = tmp_path / "world.json"
     path.write_text(json.dumps(CUSTOM))
@@ -219,7 +219,7 @@ def test_describe_work_stays_per_page_with_10000_nodes(emulator_server, kce_api)
 
 def test_state_file_survives_a_restart(tmp_path, api_on):
     """Clusters, nodes and pending deletions persist in --state; new ids never reuse persisted ones."""
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
     path = str(tmp_path / "state.sqlite")
     first = Emulator(lifecycle_seconds=0, state=path)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from emulator import world
+from ksyun_emulator import world
 
 
 def base(**extra):

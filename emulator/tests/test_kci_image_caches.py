@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from emulator import world
-from emulator.server import Emulator
+from ksyun_emulator import world
+from ksyun_emulator.server import Emulator
 
 
 def cache_params(**extra):

@@ -2,7 +2,7 @@
 gets a set of awkward values; the answer is a 2xx/4xx with the documented error body."""
 import pytest
 
-from emulator import world
+from ksyun_emulator import world
 
 KCR_ACTIONS = {
     "CreateRepoNamespace": ["Namespace", "Public"],
@@ -80,8 +80,8 @@ def test_kci_never_500(emulator_server, signed, action):
 
 def test_state_survives_a_restart(tmp_path, signed):
     """With --state, KCR and KCI objects (and the registry login) outlive the emulator process."""
-    from emulator import kcr
-    from emulator.server import Emulator
+    from ksyun_emulator import kcr
+    from ksyun_emulator.server import Emulator
 
     path = str(tmp_path / "state.sqlite")
     kcr_v = {"service": "kce", "version": "2018-03-14"}

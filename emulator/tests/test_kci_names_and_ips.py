@@ -2,8 +2,8 @@
 created again under the same name within RetainIpHours gets its IP back, as the document says)."""
 import pytest
 
-from emulator import world
-from emulator.server import Emulator, build_parser
+from ksyun_emulator import world
+from ksyun_emulator.server import Emulator, build_parser
 
 
 def group_params(name="web", **extra):

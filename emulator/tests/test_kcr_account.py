@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from emulator import kcr
+from ksyun_emulator import kcr
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_accounts_register_separately(two_accounts):
 
 
 def test_password_not_in_the_log_file(tmp_path, api_on):
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
     log = tmp_path / "requests.log"
     emu = Emulator(log=str(log))
     emu.start()

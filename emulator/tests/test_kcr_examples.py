@@ -11,14 +11,14 @@ import os
 
 import pytest
 
-from emulator import kcr
+from ksyun_emulator import kcr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KCR = {"service": "kce", "version": "2018-03-14"}
 
 
 def load_data(name):
-    """The module tests/unit/emulator/data/<name>.py."""
+    """The module emulator/tests/data/<name>.py."""
     spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, "data", name + ".py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -3,8 +3,8 @@ RepoNamespaceExist, DeleteRepoNamespace — happy paths, validation, paging, fil
 name uniqueness, account isolation, DryRun."""
 import pytest
 
-from emulator import kcr
-from emulator.server import Emulator
+from ksyun_emulator import kcr
+from ksyun_emulator.server import Emulator
 
 
 def test_create_describe_modify_delete(kcr_api):

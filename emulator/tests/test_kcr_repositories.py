@@ -1,7 +1,7 @@
 """KCR repositories, the public catalogue, tags and favourites."""
 import pytest
 
-from emulator import kcr, kcr_world
+from ksyun_emulator import kcr, kcr_world
 
 
 @pytest.fixture

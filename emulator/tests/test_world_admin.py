@@ -7,8 +7,8 @@ import socket
 import pytest
 import requests
 
-from emulator import world
-from emulator.server import Emulator
+from ksyun_emulator import world
+from ksyun_emulator.server import Emulator
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 IMAGE = "4b293997-9940-42bd-a5f0-xxxxxx"

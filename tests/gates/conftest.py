@@ -8,7 +8,7 @@ import pytest
 import gatelib
 from gatelib import REPO, TARBALL, clean_env, explain, run, tool
 
-from emulator.process import EmulatorProcess
+from ksyun_emulator.process import EmulatorProcess
 
 #: files a working tree may hold in its local directories (gatelib.LOCAL_DIRS), planted in the copy
 #: the tarball is built from: none may reach the tarball

@@ -12,7 +12,7 @@ literal, which Python removes: the strings are the printed lines.
 The one printing fix applied (`ERRATA`): `Action= DescribeExistedInstances` is printed with a space
 after `=`; the action is sent without it.
 
-Every printed id is a literal id that the default world (tests/emulator/world.py) holds, including
+Every printed id is a literal id that the default world (ksyun_emulator/world.py) holds, including
 the clusters that the examples assume exist — so each request succeeds unchanged against a fresh
 emulator.
 
