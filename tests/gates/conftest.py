@@ -29,6 +29,9 @@ DECOYS = (
     "ksyun-cloud-0.0.1.tar.gz",
     "context/_build/scripts/introspect.py",
     "extras/ee/ksyun-cloud-0.1.0.tar.gz",
+    # what `pip install ./emulator` leaves in the folder
+    "emulator/build/lib/ksyun_emulator/server.py",
+    "emulator/ksyun_emulator.egg-info/PKG-INFO",
 )
 
 
