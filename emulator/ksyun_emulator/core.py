@@ -61,13 +61,7 @@ def invalid_query_parameter(name):
 
 
 def unknown_parameter(name):
-    """Strict mode: a parameter the action does not define.
-
-    The emulator's own choice: the documents do not say how the live API treats an unknown name
-    (the SDKs send common parameters of their own, so strict mode is off by default).  The code
-    and message are the documented InvalidQueryParameter ("...格式不对、不存在或者不符合金山云标准":
-    malformed, nonexistent or not standard).
-    """
+    """Strict mode: a parameter the action does not define (the emulator's own choice: DECISIONS.md)."""
     return invalid_query_parameter(name)
 
 

@@ -22,11 +22,7 @@ The last three are *outcome* faults: they do not change the answer, they decide 
 request creates ends its lifecycle.  A consumed scheduled outcome is given back when its request is
 rolled back (an error or DryRun).
 
-`timeout` on a write is the emulator's own choice: the documents say of ServiceTimeout only "Internal
-Service is unavailable because of time out" (500), not whether the write was carried out. The emulator
-carries it out `land_seconds` later, the harder case for a client (a write that lands after its
-answer, which a re-run sent at once would duplicate); a write that is never carried out is what
-`unavailable` and `drop` give. A client must not rely on either: it re-reads.
+`timeout` on a write is the emulator's own choice: DECISIONS.md, section Faults.
 
 Faults are only ever chosen after the signature was verified, and never for admin requests.
 """

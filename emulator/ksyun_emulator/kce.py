@@ -39,59 +39,7 @@ Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
   (the table; the printed example shows 0), InstanceConfigure.DataDiskType a string ("SSD", as
   printed; the table says Integer).
 
-Decisions where the document is silent or contradicts itself:
-
-- Errata per the spec README: `MasterEtcdSeparate`, `Master_Etc` accepted as `Master_Etcd`,
-  `ExistedInstanceKecSet.N`, DescribeExistedInstances answers `ExistedInstanceSet` (the table),
-  `InstanceDeleteMode` (Terminate / Remove) on DeleteCluster and DeleteClusterInstances.
-- ClusterName: 2-64 characters of Chinese, letters, digits, space (CreateCluster example 1 has one)
-  and the document's specials `- , . ! $ ^ * ( ) % # & + / : ; < = > [ ] _ ` { } ~.
-- ClusterDesc: at most 1024 characters — the emulator's guess (the document gives no limit).
-- PodCidr / ServiceCidr: not overlapping each other nor the VPC (the document); private IPv4 networks
-  (10/8, 172.16/12, 192.168/16) with a prefix of /8../24 — the emulator's guesses (the document
-  states neither).  The PodCidr must leave room for MaxPodPerNode pods on
-  every node of the cluster (CreateCluster / AddClusterInstances: InvalidParameterValue;
-  AddExistedInstances / AddClusterEpcInstances: that instance's Return false).  Different
-  clusters may reuse the same CIDRs (the examples do).
-- ReserveSubnetId must be a `Reserve` (endpoint) subnet of the VPC; node subnets `Normal` ones.
-- InstanceSet.N and ExistedInstanceEpcSet.N are not combined in one cluster; each NodeRole appears
-  once.  Master_Etcd / Master / Etcd: exactly 3 or 5 instances; Worker: at least one.
-- NodePara is the KEC create-instance pass-through (JSON object; keys the emulator does not check are
-  ignored): `MaxCount`, `MinCount` (Min <= Max; MaxCount instances are created), `ImageId` (a node
-  image), `SubnetId`, `SecurityGroupId` (same VPC), `InstanceType`, a login — `InstancePassword`
-  (8-32 characters with at least three of upper, lower, digit, special), or key pairs (`KeyId.N`, the
-  KEC name, or a scalar `KeyId`), or `KeepImageLogin: true` (KEC's "keep the image's login") —,
-  `DataDiskGb`, `ChargeType`, `PurchaseTime`, `InstanceName`, `InstanceNameSuffix`.  Guesses of the
-  emulator, since the KEC document is not part of the specification: the InstanceType pattern
-  (`<family>.<cores><A-E>`, e.g. I3.4B = 4 cores 8 GB; with `DedicatedHostId` also `DVM1.NONE` +
-  `InstanceConfigure.VCPU`/`.MemoryGb`), the ChargeType list (`CHARGE_TYPES`), the password rule and
-  every numeric range (MaxCount/MinCount 1..100, DataDiskGb 0..16000, PurchaseTime 0..36,
-  InstanceName 2..128 characters, InstanceNameSuffix 0..99999, VCPU 1..128, MemoryGb 1..1024).
-  Passwords are checked and dropped: never stored, returned or logged.
-- KecPara (AddExistedInstances; the KEC reinstall-image pass-through): `InstanceId` and `ImageId`
-  required, `InstancePassword` 1..32 characters if given (the example prints a placeholder).
-- AddClusterEpcInstances and DescribeEpcForCluster (with a ClusterId) take a physical-machine
-  cluster's id (the document: "物理机集群的id", "支持移入物理机集群的epc列表"); another cluster →
-  400 InvalidParameterValue naming ClusterId (the code is the emulator's choice).
-- Operations on a cluster that is not `running` (add / delete nodes, download the config) and on a
-  `building` / `deleting` cluster (DeleteCluster) / a `deleting` one (ModifyClusterInfo) → 400
-  InvalidClusterStatus.  A node that is still building / installing or already deleting is not
-  deleted (Return false with a Message).  Only Worker nodes may be deleted (InvalidParameterValue).
-  A DeleteClusterInstances whose every instance is refused changes nothing, not even the cluster's
-  UpdateTime (the emulator's choice: the document does not say what UpdateTime follows).
-- A cluster id that does not exist → 404 ClusterNotFound (the code and status are the emulator's: the
-  documents define no resource error codes, nor do they name `InvalidClusterStatus` or the other
-  `*NotFound` codes used here).  With `--unknown-cluster empty` (`req.options["unknown_cluster"]`)
-  DescribeCluster answers an unknown ClusterId with an empty ClusterSet instead, the way ksyun's own
-  Terraform provider reads it; every other action keeps the 404.  ImageId.N / InstanceId.N of the
-  list actions are plain filters (unknown ids are simply not listed).
-- DownloadClusterConfig: `IsPublic` true (default) → `Expose` tells whether the cluster was created
-  with `PublicApiServer`, and `ClusterConfig` is "" when it was not; `IsPublic=false` → the VPC
-  kubeconfig, `Expose` true (the example).
-- DescribeCluster and DescribeInstanceImage document no Filter.N: one is InvalidParameterValue
-  (a filter silently ignored would return more than the caller asked for).
-- KEC instance states are `active` (running) / `stopped`; the `instance-state.name` filter accepts
-  `running` as a synonym of `active`.
+Decisions where the document is silent or contradicts itself: DECISIONS.md, section KCE.
 """
 import base64
 import datetime

@@ -46,59 +46,7 @@ What the document states (and the emulator enforces):
   for ever (ExpireTime "").  DescribeContainerLog `Tail` at most 1000 (default 200).  The status
   filter of DescribeContainerGroup knows Running, Succeeded and Failed.
 
-The emulator's own choices, where the documents are silent (no module may rely on them):
-
-- Names are unique: a second container group (or image cache) of a name in use in the account and
-  region is refused with `ContainerGroupNameDuplicate` (`ImageCacheNameDuplicate`) - the documents
-  never say that names are unique.  `--allow-duplicate-names` (`req.options["allow_duplicate_names"]`)
-  lets them repeat, so that clients are tested against that case too.
-- Error codes beyond the documents' common table: `SubnetNotFound`, `SecurityGroupNotFound`,
-  `ContainerGroupNotFound`, `ContainerNotFound`, `ImageCacheNotFound` (404),
-  `ContainerGroupNameDuplicate`, `ImageCacheNameDuplicate`, `InvalidImageCacheStatus`,
-  `InsufficientIpAddress` (400).
-- The statuses `Pending` (before Running) and `Terminating` (after DeleteContainerGroup); the
-  document names no group status except the filter's Running, Succeeded and Failed.  Containers
-  run until deleted, so `Succeeded` is never reached (SucceededTime stays null); a failed group's
-  containers are `terminated` / `Error` / exit code 1 with a Warning event.  A deleted image cache
-  disappears at once.
-- `Container.N.ImagePullPolicy`: the table says required, the CreateContainerGroup example omits
-  it.  (The DescribeContainerGroup example's `IfNotPresent` belongs to another group - nginx-rbkci
-  with container nginx, not the example's nginx-kci / nginx-container - so it shows no default.)
-  Accepted absent and stored as `IfNotPresent`, so that the printed example replays; a client
-  should always send it.
-- Security groups are unique, must exist and belong to the subnet's VPC; the subnet must not be
-  a `Reserve` (endpoint) subnet.
-- Group `Cpu`/`Memory`: 0 < Cpu <= 256, 0 < Memory <= 2048, at most 3 decimals (container values
-  also 0.001..256 / 0.001..2048).  When omitted they come from `InstanceType` (`N3.2B` = 2 cores,
-  ratio letter A/B/C/D/E = 1/2/4/8/16 GiB per core), else the sum of the containers' values, else
-  1 core / 2 GiB.  The containers' sums may not exceed the group's values.  Numbers with no
-  fraction are returned as integers (like the example).  `InstanceType` when omitted is derived
-  from Cpu/Memory the same way (`N3.<cpu><letter>`).
-- Volume, container and EnvironmentVar key names unique within their group/container; a
-  VolumeMount.N.Name must name a Volume.N; image references `[A-Za-z0-9][A-Za-z0-9._/:@-]*` up to
-  512 characters; ports 1..65535; string values up to 255 characters (paths 1024).
-- Absolute paths: `VolumeMount.N.MountPath` and `NFSVolume.Path` must start with "/".
-- Host names are RFC 1123 names; DnsConfig at most 3 NameServer.N and 6 Search.N domains
-  (Kubernetes' limits).
-- `RetainIpHours` is a whole number of hours 1..8760 (the document: "最大可支持保留一年"), as a
-  string.  A retained IP is offered to the next group of the same name in the same subnet only.
-- ImageRegistryCredential passwords are checked for presence, then dropped: never stored,
-  returned or logged.
-- `PublicIp` is "" without `EipAllocationId` (the documented type is String); with one, a
-  120.92.x.x address.
-- `AutoMatchImageCache=true` without `ImageCacheId` picks the first Ready cache holding every
-  container image; a hit shows as a `SuccessfulHitImageCache` event.
-- Times: `CreateTime` is `YYYY-MM-DD HH:MM:SS` in UTC+8, container states and events are ISO 8601
-  UTC (`…Z`), as in the example.
-- DescribeContainerGroup: unknown ContainerGroupId.N values match nothing (no error); the status
-  filter values other than Running, Succeeded, Failed are InvalidParameterValue; a Pending or
-  Terminating group matches no status filter; `Search` is a substring match.
-- DescribeContainerLog: `Tail` at least 1; a group that is not running yet has an empty log; the
-  log of a running container grows by one line per 10 emulated seconds.
-- DeleteContainerGroup of a group already Terminating succeeds again (no-op).
-- Image caches: `RetentionDays` 1..36500, `ContainerGroupId` is set from `Creating` on,
-  `SnapshotId` when `Ready`; empty values are "" like the example's `Reason`.  DescribeImageCache
-  MaxResults at most 100 (the document gives only the default, 20).
+The emulator's own choices, where the documents are silent: DECISIONS.md, section KCI.
 """
 import ipaddress
 import re

@@ -13,57 +13,7 @@ Store kinds (all private to this module):
 | `kcr_account` | `"registry"` | | the registry login: salted PBKDF2 hash only, never the password |
 | `kcr_meta` | `"seeded"` | | marks the account as seeded |
 
-Decisions where the documents are silent (the emulator's own choices; no module may rely on them;
-also see the tests):
-
-- Error codes.  The documents name no KCR error: every code below is the emulator's own, in the
-  shape of the documented common ones.  404 `NamespaceNotFound`, `RepositoryNotFound`,
-  `TagNotFound`, `FavorNotFound` (`core.not_found`); 400 `NamespaceAlreadyExists`,
-  `RepositoryAlreadyExists`, `FavorAlreadyExists`, `NamespaceNotEmpty` (DeleteRepoNamespace: the
-  document only says such a namespace "is not allowed" to be deleted), `AccountAlreadyRegistered`
-  (RegisterRepositoryAccount twice) and `AccountNotRegistered` (ModifyPassword first).
-- Times are printed `YYYY-MM-DD HH:MM:SS` in UTC+8 (Beijing), like the examples.
-- Name and length rules (the documents have none), checked only where a name is made
-  (CreateRepoNamespace, CreateRepository, AddFavor, the admin push): namespace names 1-63
-  characters, lowercase letters, digits, `-` and `_`, beginning and ending with a letter or digit.
-  Repository names are `namespace/path`, path = one or more components of lowercase letters and
-  digits joined by single `.`, `_`, `__` or `-` runs, components joined by `/` (the public
-  catalogue has `ksyun/dns/k8s-dns-dnsmasq-nanny-amd64`), at most 255 characters in all.
-  Descriptions at most 1000 characters.  Every other action looks a name up: a name outside the
-  rules simply does not exist (RepoNamespaceExist answers false, DescribeRepository matches
-  nothing, a delete answers `*NotFound`) and is never refused as invalid.
-- A namespace name is unique in the whole registry: `RepoNamespaceExist` answers true for a name
-  taken by ANY account (or by the registry itself: `ksyun`, `openshift`), and CreateRepoNamespace of
-  such a name fails with NamespaceAlreadyExists.  That is the only thing one account can learn about
-  another; every other action sees the caller's own data only.
-- `ChartCount` stays 0 (the API has no Helm actions); `add_charts()` (admin `POST
-  /_emulator/charts`) lets tests seed charts.
-- Repositories inherit `Public` from their namespace at read time (ModifyRepoNamespaceType flips
-  them all).  DescribeRepository ignores unknown RepoName.N values (empty result, not an error).
-- UpdateRepoDesc: `Description` is required (the table), and sent empty it empties the
-  description: a repository created without one has an empty description (the catalogue prints
-  `"Description": ""`), so that is a valid state, and UpdateRepoDesc is the only way back to it.
-- Tags cannot be pushed through the API; `push_tag()` seeds them.  `DescribeTag` without RepoName
-  lists every tag of the caller's repositories; with a public repository's name it lists that
-  repository's seeded tags, or else a single `latest` (public tags cannot be deleted).
-  `DeleteTags` without RepoName takes full references `namespace/repo:tag` in Tag.N.  Every tag is
-  checked before any is deleted.  `SizeByte` is a number as in the example (the table says
-  String); clients should accept both.
-- Orders: namespaces, repositories and tags by name (the examples' order), the public catalogue
-  newest first (as printed).  Optional parameters sent empty count as not sent.
-- Favourites: one is the pair (RepoName, RepoType): the same name may be a favourite of both
-  registries.  `KSYUN HUB` targets must be a public repository or one of the caller's repositories
-  (else RepositoryNotFound); `DOCKER HUB` targets are outside the emulator and only checked for
-  syntax, and kept as sent (a bare `redis` is not rewritten to `library/redis`).  DeleteFavor has
-  no RepoType: it removes the caller's favourites of that name of both types.  FavorCount of the
-  caller's copy of the target is kept in step (the public catalogue is copied per account, so its
-  FavorCount counts the caller's favourite only).  GetFavor lists KSYUN HUB first, then DOCKER HUB,
-  each by name (the example's order).  Deleting a repository also removes the caller's KSYUN HUB
-  favourite of it.
-- Passwords: 8-32 characters from letters, digits and the documented specials
-  ``!$%()*+,-./:;<=>?@[]^_`{|}~`` (the print loses `|` and `]` to the table layout and shows `?`
-  in ModifyPassword only; we accept the union), at least two of the three classes.  Never stored
-  in clear, never echoed in an error message.
+Decisions where the documents are silent (the emulator's own choices): DECISIONS.md, section KCR.
 """
 import hashlib
 import hmac

@@ -123,7 +123,7 @@ class Emulator(object):
         self.allow_duplicate_names = bool(allow_duplicate_names)
         if unknown_cluster not in UNKNOWN_CLUSTER_CHOICES:
             raise ValueError("unknown_cluster is one of %s" % ", ".join(UNKNOWN_CLUSTER_CHOICES))
-        # the emulator's choice (the documents define no answer for an unknown cluster id), see kce.py
+        # the emulator's choice (the documents define no answer for an unknown cluster id): DECISIONS.md
         self.unknown_cluster = unknown_cluster
         self._world_mod = _import_optional("world")
         if accounts:
