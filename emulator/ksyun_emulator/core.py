@@ -65,6 +65,11 @@ def unknown_parameter(name):
     return invalid_query_parameter(name)
 
 
+def insufficient_ip(subnet_id):
+    """A subnet with no free address left (the code is the emulator's own: DECISIONS.md)."""
+    return ApiError(400, "InsufficientIpAddress", "The subnet '%s' has no free IP address." % subnet_id)
+
+
 def dry_run():
     return ApiError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set")
 

@@ -48,7 +48,8 @@ import ipaddress
 import json
 import re
 
-from .core import (FILTER_PARAMS, PAGE_PARAMS, ApiError, action, conflict, invalid, missing, new_id, new_mac,
+from . import world
+from .core import (FILTER_PARAMS, PAGE_PARAMS, action, conflict, insufficient_ip, invalid, missing, new_id, new_mac,
                    not_found, paginate, stage)
 
 SERVICE = "kce"
@@ -153,21 +154,11 @@ def _canon(obj, key):
 
 
 def _allocate_ip(req, subnet):
-    """Next free address of the subnet (counter on the canonical subnet object)."""
-    canon_id = _canon(subnet, "SubnetId")
-    canon = req.store.get("subnet", canon_id) or subnet
-    net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
-    seeded = set(canon.get("_ip_seeded") or [])
-    off = int(canon.get("_ip_next") or 4)
-    last = net.num_addresses - 2                       # the broadcast address is not used
-    while off <= last and off in seeded:
-        off += 1
-    if off > last:
-        raise ApiError(400, "InsufficientIpAddress",
-                       "The subnet '%s' has no free IP address." % subnet.get("SubnetId"))
-    canon["_ip_next"] = off + 1
-    req.store.put("subnet", canon_id, canon)
-    return str(net.network_address + off)
+    """Next free address of the subnet (world.take_ip, the allocator KCI shares)."""
+    try:
+        return world.take_ip(req.store, subnet)
+    except world.SubnetFull:
+        raise insufficient_ip(subnet.get("SubnetId"))
 
 
 # ------------------------------------------------------------------------- lifecycle (lazy)

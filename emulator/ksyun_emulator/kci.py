@@ -52,7 +52,8 @@ import ipaddress
 import re
 import time
 
-from .core import (FILTER_PARAMS, PAGE_PARAMS, ApiError, action, conflict, invalid, missing, new_id, new_mac,
+from . import world
+from .core import (FILTER_PARAMS, PAGE_PARAMS, action, conflict, insufficient_ip, invalid, missing, new_id, new_mac,
                    not_found, paginate, stage)
 
 VERSION = "2020-07-02"
@@ -328,27 +329,12 @@ def _resources(p, containers, instance_type):
 
 
 def _allocate_ip(req, subnet):
-    """Next free address of the subnet.
-
-    Same protocol as the KCE nodes (kce.py): a counter `_ip_next` on the canonical subnet object,
-    skipping `_ip_seeded`, so container groups and cluster nodes never share an address.
-    """
-    canon_id = _canon_subnet(subnet)
-    canon = req.store.get("subnet", canon_id) or subnet
+    """Next free address of the subnet (world.take_ip, the allocator KCE nodes share: container groups
+    and cluster nodes never share an address)."""
     try:
-        net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
-    except ValueError:
-        net = ipaddress.ip_network("10.0.0.0/24")
-    seeded = set(canon.get("_ip_seeded") or [])
-    off = int(canon.get("_ip_next") or 4)
-    last = net.num_addresses - 2
-    while off <= last and off in seeded:
-        off += 1
-    if off > last:
-        raise ApiError(400, "InsufficientIpAddress", "The subnet '%s' has no free IP address." % subnet.get("SubnetId"))
-    canon["_ip_next"] = off + 1
-    req.store.put("subnet", canon_id, canon)
-    return str(net.network_address + off)
+        return world.take_ip(req.store, subnet)
+    except world.SubnetFull:
+        raise insufficient_ip(subnet.get("SubnetId"))
 
 
 def _retain_ip(req, g):

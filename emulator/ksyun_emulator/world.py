@@ -514,7 +514,7 @@ def new_epc_hosts(store, count, rng, now, fields):
     ids = []
     for name in names:
         iid = _new_id(store, rng)
-        ip = _take_ip(store, subnet)
+        ip = take_ip(store, subnet)
         rec = _epc(iid, name, ip, vpc=vpc, subnet=subnet["SubnetId"], image=fields.get("ImageId", EPC_IMAGE),
                    os_name=fields.get("OsName", EPC_OS), zone=subnet["AvailabilityZone"], sg=sg, created=created)
         store.put("epc", iid, dict(rec, _cluster=None))
@@ -538,7 +538,7 @@ def new_kec_instances(store, count, rng, now, fields):
     ids = []
     for name in names:
         iid = _new_id(store, rng)
-        ip = _take_ip(store, subnet)
+        ip = take_ip(store, subnet)
         rec = _kec(iid, name, ip, state=state, vpc=vpc, subnet=subnet["SubnetId"],
                    zone=subnet["AvailabilityZone"], itype=itype, vcpu=vcpu,
                    mem=vcpu * _KEC_RATIO[m.group(2)], image=fields.get("ImageId", IMAGE_CENTOS),
@@ -612,10 +612,17 @@ def _names(store, kind, prefix, name, count):
     return out
 
 
-def _take_ip(store, subnet):
-    """The subnet's next free address: the counter on the canonical subnet (`_ip_next`, skipping the
-    `_ip_seeded` offsets) that kce.py allocates node addresses from, so neither reuses the other's."""
-    canon_id = subnet.get("_canon") or subnet["SubnetId"]
+class SubnetFull(ValueError):
+    """take_ip: the subnet has no free address left (the admin endpoint answers 400, the API
+    400 InsufficientIpAddress)."""
+
+
+def take_ip(store, subnet):
+    """The subnet's next free address, the one allocator of the emulator: a counter on the canonical
+    subnet object (`_ip_next`, skipping the `_ip_seeded` offsets of the seeded instances; the
+    broadcast address is never used) that KCE nodes, KCI container groups and the admin world
+    additions all take from, so none reuses another's address.  Raises SubnetFull."""
+    canon_id = subnet.get("_canon") or subnet.get("SubnetId")
     canon = store.get("subnet", canon_id) or subnet
     net = ipaddress.ip_network(canon.get("CidrBlock") or "10.0.0.0/24", strict=False)
     seeded = set(canon.get("_ip_seeded") or [])
@@ -624,7 +631,7 @@ def _take_ip(store, subnet):
     while off <= last and off in seeded:
         off += 1
     if off > last:
-        raise ValueError("subnet %r has no free IP address left" % subnet["SubnetId"])
+        raise SubnetFull("subnet %r has no free IP address left" % subnet.get("SubnetId"))
     canon["_ip_next"] = off + 1
     store.put("subnet", canon_id, canon)
     return str(net.network_address + off)
