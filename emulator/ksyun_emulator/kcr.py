@@ -97,6 +97,97 @@ def add_charts(store, namespace, count=1):
     store.put("kcr_namespace", namespace, ns)
 
 
+# -------------------------------------------------------- test control (POST /_emulator/push, /charts)
+
+MAX_PUSH_TAGS = 10000  # tags one push (admin endpoint or Emulator.push_tags) may carry
+
+
+def generated_tags(count):
+    """The tag names of a push by count: tag-0001, tag-0002, ... (sorted as they are numbered)."""
+    return ["tag-%04d" % i for i in range(1, count + 1)]
+
+
+def control_push_tags(emu, repository, tags, access_key=None):
+    """Emulate `docker push repository:tag` for each tag (the KCR API cannot create tags).
+
+    `repository` is `namespace/name`, a repository of the account `access_key` (default: the
+    first account) or of the public catalogue; pushing an existing tag replaces its image.
+    Everything happens in one transaction: on any error nothing is pushed.  Returns the tag
+    names pushed (in order, without repeats).  Raises KeyError for an unknown account or
+    repository, ValueError for a bad tag name or too many tags, TypeError for wrong types.
+    """
+    if not isinstance(repository, str) or not repository:
+        raise TypeError("repository is a non-empty string (namespace/name)")
+    if isinstance(tags, (str, bytes)) or not isinstance(tags, (list, tuple)):
+        raise TypeError("tags is a list of tag names")
+    names = []
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise TypeError("tags is a list of tag names, not %r" % (tag,))
+        if tag not in names:
+            names.append(tag)
+    if len(names) > MAX_PUSH_TAGS:
+        raise ValueError("at most %d tags per push" % MAX_PUSH_TAGS)
+    account = emu.control_account(access_key)
+    with emu.db.transaction():
+        store = emu.account_store(account)
+        ensure_seeded(store)
+        if store.get("kcr_repo", repository) is None and store.get("kcr_public_repo", repository) is None:
+            raise KeyError("no repository %r in account %s" % (repository, account))
+        now = emu.now()
+        for tag in names:
+            push_tag(store, repository, tag, now=now)
+    return names
+
+
+def control_add_charts(emu, namespace, count=1, access_key=None):
+    """Emulate Helm charts pushed into a namespace of the account `access_key` (default: the first
+    account): its ChartCount grows by `count` (negative removes, never below 0); the KCR API has
+    no chart actions.  Returns the new ChartCount.  Raises KeyError for an unknown account or
+    namespace, TypeError for a count that is not an integer."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError("count is an integer")
+    account = emu.control_account(access_key)
+    with emu.db.transaction():
+        store = emu.account_store(account)
+        ns = store.get("kcr_namespace", namespace) if isinstance(namespace, str) else None
+        if ns is None:
+            raise KeyError("no namespace %r in account %s" % (namespace, account))
+        add_charts(store, namespace, max(count, -ns.get("ChartCount", 0)))
+        return store.get("kcr_namespace", namespace)["ChartCount"]
+
+
+def _admin_push(emu, data):
+    """POST /_emulator/push: {"repository", "tags": [...] or "count": N, "access_key"?}."""
+    unknown = sorted(set(data) - {"access_key", "repository", "tags", "count"})
+    if unknown:
+        raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+    tags, count = data.get("tags"), data.get("count")
+    if (tags is None) == (count is None):
+        raise ValueError("give either tags (a list of tag names) or count (how many tags to generate)")
+    if count is not None:
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PUSH_TAGS:
+            raise ValueError("count is an integer within 1..%d" % MAX_PUSH_TAGS)
+        tags = generated_tags(count)
+    elif not isinstance(tags, list) or not tags:
+        raise ValueError("tags is a non-empty list of tag names")
+    return 200, {"pushed": control_push_tags(emu, data.get("repository"), tags, access_key=data.get("access_key"))}
+
+
+def _admin_charts(emu, data):
+    """POST /_emulator/charts: {"namespace", "count"?, "access_key"?}."""
+    unknown = sorted(set(data) - {"namespace", "count", "access_key"})
+    if unknown:
+        raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+    total = control_add_charts(emu, data.get("namespace"), count=data.get("count", 1), access_key=data.get("access_key"))
+    return 200, {"chart_count": total}
+
+
+#: the test-control endpoints of KCR, dispatched by the server (a KeyError answers 404, a
+#: ValueError or TypeError 400)
+ADMIN = {("POST", "/push"): _admin_push, ("POST", "/charts"): _admin_charts}
+
+
 # ------------------------------------------------------------------------------------- helpers
 
 def _store(req):

@@ -47,7 +47,6 @@ DEFAULT_STALL_SECONDS = 35.0
 UNKNOWN_CLUSTER_CHOICES = ("error", "empty")
 MAX_BODY = 16 * 1024 * 1024
 REQUEST_LOG_MAX = 20000  # in-memory records kept (the --log file keeps everything)
-MAX_PUSH_TAGS = 10000  # tags one push (admin endpoint or push_tags) may carry
 _ADMIN = "/_emulator"
 _META_SCOPE = ("_emulator",)
 _FORM = "application/x-www-form-urlencoded"
@@ -69,11 +68,6 @@ def _import_optional(name, package=None):
 def load_service_modules():
     """Import kce/kcr/kci (whichever exist) so that their @action handlers are registered."""
     return {name: _import_optional(name) for name in SERVICE_MODULES}
-
-
-def generated_tags(count):
-    """The tag names of a push by count: tag-0001, tag-0002, ... (sorted as they are numbered)."""
-    return ["tag-%04d" % i for i in range(1, count + 1)]
 
 
 def _is_loopback(address):
@@ -126,6 +120,10 @@ class Emulator(object):
         # the emulator's choice (the documents define no answer for an unknown cluster id): DECISIONS.md
         self.unknown_cluster = unknown_cluster
         self._world_mod = _import_optional("world")
+        #: the test-control endpoints the modules define: {(method, path): function(emulator, body)}
+        self._admin_endpoints = {}
+        for module in list(self._modules.values()) + [self._world_mod]:
+            self._admin_endpoints.update(getattr(module, "ADMIN", None) or {})
         if accounts:
             self.accounts = {str(k): str(v) for k, v in dict(accounts).items()}
         else:
@@ -220,93 +218,34 @@ class Emulator(object):
             self._world_mod.seed(store, region, self.world)
         store.put("_seeded", "world", {"at": self.now()})
 
-    # ------------------------------------------------------------------ registry
+    # ------------------------------------------------------------------ test control (in-process)
     def push_tags(self, repository, tags, access_key=None):
-        """Emulate `docker push repository:tag` for each tag (the KCR API cannot create tags).
-
-        `repository` is `namespace/name`, a repository of the account `access_key` (default: the
-        first account) or of the public catalogue; pushing an existing tag replaces its image.
-        Everything happens in one transaction: on any error nothing is pushed.  Returns the tag
-        names pushed (in order, without repeats).  Raises KeyError for an unknown account or
-        repository, ValueError for a bad tag name or too many tags, TypeError for wrong types.
-        """
-        kcr = self._modules.get("kcr")
-        if kcr is None:
-            raise KeyError("the emulator has no KCR service")
-        if not isinstance(repository, str) or not repository:
-            raise TypeError("repository is a non-empty string (namespace/name)")
-        if isinstance(tags, (str, bytes)) or not isinstance(tags, (list, tuple)):
-            raise TypeError("tags is a list of tag names")
-        names = []
-        for tag in tags:
-            if not isinstance(tag, str):
-                raise TypeError("tags is a list of tag names, not %r" % (tag,))
-            if tag not in names:
-                names.append(tag)
-        if len(names) > MAX_PUSH_TAGS:
-            raise ValueError("at most %d tags per push" % MAX_PUSH_TAGS)
-        account = self.access_key if access_key is None else access_key
-        if account not in self.accounts:
-            raise KeyError("no account %r" % (account,))
-        with self.db.transaction():
-            store = self.account_store(account)
-            kcr.ensure_seeded(store)
-            if store.get("kcr_repo", repository) is None and store.get("kcr_public_repo", repository) is None:
-                raise KeyError("no repository %r in account %s" % (repository, account))
-            now = self.now()
-            for tag in names:
-                kcr.push_tag(store, repository, tag, now=now)
-        return names
+        """Emulate `docker push repository:tag` for each tag: `POST /_emulator/push` in-process
+        (KeyError, ValueError, TypeError instead of 404/400); kcr.control_push_tags has the rules."""
+        return self._module("kcr").control_push_tags(self, repository, tags, access_key)
 
     def add_charts(self, namespace, count=1, access_key=None):
-        """Emulate Helm charts pushed into a namespace of the account `access_key` (default: the first
-        account): its ChartCount grows by `count` (negative removes, never below 0); the KCR API has
-        no chart actions.  Returns the new ChartCount.  Raises KeyError for an unknown account or
-        namespace, TypeError for a count that is not an integer."""
-        kcr = self._modules.get("kcr")
-        if kcr is None:
-            raise KeyError("the emulator has no KCR service")
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise TypeError("count is an integer")
-        account = self.access_key if access_key is None else access_key
-        if account not in self.accounts:
-            raise KeyError("no account %r" % (account,))
-        with self.db.transaction():
-            store = self.account_store(account)
-            ns = store.get("kcr_namespace", namespace) if isinstance(namespace, str) else None
-            if ns is None:
-                raise KeyError("no namespace %r in account %s" % (namespace, account))
-            kcr.add_charts(store, namespace, max(count, -ns.get("ChartCount", 0)))
-            return store.get("kcr_namespace", namespace)["ChartCount"]
+        """Emulate Helm charts pushed into a namespace: `POST /_emulator/charts` in-process; returns the
+        new ChartCount (kcr.control_add_charts has the rules)."""
+        return self._module("kcr").control_add_charts(self, namespace, count, access_key)
 
-    # ------------------------------------------------------------------ other services' resources
     def add_world(self, kind, count=1, region="cn-beijing-6", access_key=None, **fields):
-        """Emulate resources made through services the emulator does not speak (test control).
+        """Emulate resources made through services the emulator does not speak: `POST /_emulator/world`
+        in-process; returns the new ids (world.control_add_world has the rules)."""
+        return self._module("world").control_add_world(self, kind, count, region, access_key, fields)
 
-        `kind` is `epc_host` (a bare-metal host, as DescribeEpcForCluster lists) or `kec_instance`
-        (a KEC VM, as DescribeExistedInstances lists); `count` (1..1000) records of the same shape
-        as the world's seeded ones are added to `region` of the account `access_key` (default: the
-        first account), seeded first if it was not yet.  `fields` override the defaults for every
-        record (world.generate() lists them, e.g. VpcId, SubnetId, InstanceState="stopped",
-        ImageId, InstanceName).  One transaction: on any error nothing is added.  Returns the new
-        ids, in creation order.  Raises KeyError for an unknown account, ValueError for a bad kind,
-        count, field or value, TypeError for wrong types.
-        """
-        if self._world_mod is None:
-            raise KeyError("the emulator has no world module")
-        if not isinstance(kind, str):
-            raise TypeError("kind is a string")
-        if not isinstance(region, str) or not region:
-            raise TypeError("region is a non-empty string")
-        if access_key is not None and not isinstance(access_key, str):
-            raise TypeError("access_key is a string")
+    def _module(self, name):
+        module = self._world_mod if name == "world" else self._modules.get(name)
+        if module is None:
+            raise KeyError("the emulator has no %s module" % name)
+        return module
+
+    def control_account(self, access_key=None):
+        """The account a test-control call names (default: the first account); KeyError if unknown."""
         account = self.access_key if access_key is None else access_key
         if account not in self.accounts:
             raise KeyError("no account %r" % (account,))
-        with self.db.transaction():
-            store = self.db.scope(account, region)
-            self._ensure_seeded(store, region)
-            return self._world_mod.generate(store, kind, count, self.rng, self.now(), fields)
+        return account
 
     @property
     def requests(self):
@@ -592,12 +531,13 @@ class Emulator(object):
             if sub == "/reset" and method == "POST":
                 self.reset()
                 return Reply(200, {"ok": True})
-            if sub == "/push" and method == "POST":
-                return self._admin_push(data)
-            if sub == "/charts" and method == "POST":
-                return self._admin_charts(data)
-            if sub == "/world" and method == "POST":
-                return self._admin_world(data)
+            endpoint = self._admin_endpoints.get((method, sub))
+            if endpoint is not None:          # a service's own (kcr: /push, /charts; world: /world)
+                try:
+                    status, answer = endpoint(self, data)
+                except KeyError as exc:
+                    return Reply(404, {"error": str(exc.args[0])})
+                return Reply(status, answer)
             if sub == "/requests" and method == "GET":
                 return Reply(200, self.requests)
             if sub == "/requests" and method == "DELETE":
@@ -606,58 +546,6 @@ class Emulator(object):
         except (TypeError, ValueError) as exc:
             return Reply(400, {"error": str(exc)})
         return Reply(404, {"error": "no admin endpoint %s %s" % (method, path)})
-
-    def _admin_push(self, data):
-        """POST /_emulator/push: {"repository", "tags": [...] or "count": N, "access_key"?}."""
-        unknown = sorted(set(data) - {"access_key", "repository", "tags", "count"})
-        if unknown:
-            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
-        tags, count = data.get("tags"), data.get("count")
-        if (tags is None) == (count is None):
-            raise ValueError("give either tags (a list of tag names) or count (how many tags to generate)")
-        if count is not None:
-            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PUSH_TAGS:
-                raise ValueError("count is an integer within 1..%d" % MAX_PUSH_TAGS)
-            tags = generated_tags(count)
-        elif not isinstance(tags, list) or not tags:
-            raise ValueError("tags is a non-empty list of tag names")
-        try:
-            pushed = self.push_tags(data.get("repository"), tags, access_key=data.get("access_key"))
-        except KeyError as exc:
-            return Reply(404, {"error": str(exc.args[0])})
-        return Reply(200, {"pushed": pushed})
-
-    def _admin_charts(self, data):
-        """POST /_emulator/charts: {"namespace", "count"?, "access_key"?}."""
-        unknown = sorted(set(data) - {"namespace", "count", "access_key"})
-        if unknown:
-            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
-        try:
-            total = self.add_charts(data.get("namespace"), count=data.get("count", 1),
-                                    access_key=data.get("access_key"))
-        except KeyError as exc:
-            return Reply(404, {"error": str(exc.args[0])})
-        return Reply(200, {"chart_count": total})
-
-    def _admin_world(self, data):
-        """POST /_emulator/world: {"kind", "count"?, "region"?, "access_key"?, "fields"?}."""
-        unknown = sorted(set(data) - {"kind", "count", "region", "access_key", "fields"})
-        if unknown:
-            raise ValueError("unknown field(s): %s" % ", ".join(unknown))
-        if "kind" not in data:
-            raise ValueError("kind is required (epc_host or kec_instance)")
-        fields = data.get("fields")
-        if fields is None:
-            fields = {}
-        if not isinstance(fields, dict):
-            raise ValueError("fields is an object of field names and values")
-        try:
-            created = self.add_world(data["kind"], count=data.get("count", 1),
-                                     region=data.get("region", "cn-beijing-6"),
-                                     access_key=data.get("access_key"), **fields)
-        except KeyError as exc:
-            return Reply(404, {"error": str(exc.args[0])})
-        return Reply(200, {"created": created})
 
 
 # ------------------------------------------------------------------------------------ HTTP

@@ -469,6 +469,51 @@ _KEC_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.(\d{1,3})([A-E])$")
 _KEC_RATIO = {"A": 1, "B": 2, "C": 4, "D": 8, "E": 16}
 
 
+def control_add_world(emu, kind, count=1, region="cn-beijing-6", access_key=None, fields=None):
+    """Emulate resources made through services the emulator does not speak (test control).
+
+    `kind` is `epc_host` (a bare-metal host, as DescribeEpcForCluster lists) or `kec_instance`
+    (a KEC VM, as DescribeExistedInstances lists); `count` (1..1000) records of the same shape
+    as the world's seeded ones are added to `region` of the account `access_key` (default: the
+    first account), seeded first if it was not yet.  `fields` override the defaults for every
+    record (generate() lists them, e.g. VpcId, SubnetId, InstanceState="stopped", ImageId,
+    InstanceName).  One transaction: on any error nothing is added.  Returns the new ids, in
+    creation order.  Raises KeyError for an unknown account, ValueError for a bad kind, count,
+    field or value, TypeError for wrong types.
+    """
+    if not isinstance(kind, str):
+        raise TypeError("kind is a string")
+    if not isinstance(region, str) or not region:
+        raise TypeError("region is a non-empty string")
+    if access_key is not None and not isinstance(access_key, str):
+        raise TypeError("access_key is a string")
+    account = emu.control_account(access_key)
+    with emu.db.transaction():
+        store = emu.region_store(account, region)
+        return generate(store, kind, count, emu.rng, emu.now(), fields or {})
+
+
+def _admin_world(emu, data):
+    """POST /_emulator/world: {"kind", "count"?, "region"?, "access_key"?, "fields"?}."""
+    unknown = sorted(set(data) - {"kind", "count", "region", "access_key", "fields"})
+    if unknown:
+        raise ValueError("unknown field(s): %s" % ", ".join(unknown))
+    if "kind" not in data:
+        raise ValueError("kind is required (epc_host or kec_instance)")
+    fields = data.get("fields")
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise ValueError("fields is an object of field names and values")
+    created = control_add_world(emu, data["kind"], count=data.get("count", 1), region=data.get("region", "cn-beijing-6"),
+                                access_key=data.get("access_key"), fields=fields)
+    return 200, {"created": created}
+
+
+#: the world's test-control endpoint, dispatched by the server (KeyError 404, ValueError/TypeError 400)
+ADMIN = {("POST", "/world"): _admin_world}
+
+
 def generate(store, kind, count, rng, now, fields=None):
     """Add `count` new `kind` records (`epc_host` / `kec_instance`) to `store` (one account + region,
     already seeded) and return their ids, in creation order.

@@ -269,14 +269,14 @@ def test_admin_push_tags(emu, signed):
 def test_admin_push_count_pages(emu, signed):
     _make_repo(signed, emu, "push-ns/many")
     r = requests.post(emu.url + "/_emulator/push", json={"repository": "push-ns/many", "count": 130})
-    assert r.status_code == 200 and r.json()["pushed"] == server.generated_tags(130)
+    assert r.status_code == 200 and r.json()["pushed"] == kcr.generated_tags(130)
     assert r.json()["pushed"][:2] == ["tag-0001", "tag-0002"] and r.json()["pushed"][-1] == "tag-0130"
     first = _tags(signed, emu, "push-ns/many", MaxResults="99")
     assert first["TotalCount"] == 130 and len(first["TagSet"]) == 99 and first["Marker"] == 99
     rest = _tags(signed, emu, "push-ns/many", MaxResults="99", Marker="99")
     assert len(rest["TagSet"]) == 31 and rest["Marker"] == 0
     names = [t["TagName"] for t in first["TagSet"] + rest["TagSet"]]
-    assert names == server.generated_tags(130)
+    assert names == kcr.generated_tags(130)
     filtered = _tags(signed, emu, "push-ns/many", **{"Filter.1.Name": "tag", "Filter.1.Value.1": "tag-0042"})
     assert [t["TagName"] for t in filtered["TagSet"]] == ["tag-0042"]
 
@@ -304,7 +304,7 @@ def test_admin_push_bad_requests_push_nothing(emu, signed):
         {"repository": "push-ns/app", "count": 0},
         {"repository": "push-ns/app", "count": "3"},
         {"repository": "push-ns/app", "count": True},
-        {"repository": "push-ns/app", "count": server.MAX_PUSH_TAGS + 1},
+        {"repository": "push-ns/app", "count": kcr.MAX_PUSH_TAGS + 1},
         {"repository": "push-ns/app", "tag": ["v1"]},                    # an unknown field
         {"repository": 5, "tags": ["v1"]},
         {"tags": ["v1"]},
