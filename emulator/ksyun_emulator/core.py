@@ -164,6 +164,20 @@ def action(service, version, name, methods=("GET", "POST"), mutates=False, param
     return deco
 
 
+#: {(service, version): function(req)}: what settles an API's lifecycles, run by the server before
+#: each of its handlers, in the request's transaction (see `settles`)
+SETTLERS = {}
+
+
+def settles(service, version):
+    """Register the decorated function(req) to settle the lifecycles of (service, version) once per
+    request, before the handler runs (so that no handler has to remember it)."""
+    def deco(func):
+        SETTLERS[(service, version)] = func
+        return func
+    return deco
+
+
 def unregister(service, version, name=None):
     """Remove one action (or a whole (service, version) when name is None). For tests."""
     table = REGISTRY.get((service, version))

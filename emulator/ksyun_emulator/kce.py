@@ -27,7 +27,8 @@ Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
   `stopped` (and so available again).  Default: `Terminate` for instances the cluster created,
   `Remove` for existing instances added with AddExistedInstances.  EPC hosts are only ever removed.
 - DeleteCluster: the cluster and all its nodes are `deleting` for one stage, then gone (same rules).
-  Every KCE request first purges what is gone (`_settle`, from the `kce_pending` list: no scan).
+  Every KCE request first purges what is gone (`_settle`, from the `kce_pending` list: no scan; the
+  server runs it before the handler, `core.settles`).
 - NodeNum / NormalNodeNum count Worker nodes only (ClusterSet table); a deleting worker still
   counts in NodeNum until it is gone.  `NotReady` and `abnormal` come only from the outcome faults
   above (the documents list them as statuses and say nothing of their causes).
@@ -50,7 +51,7 @@ import re
 
 from . import world
 from .core import (FILTER_PARAMS, PAGE_PARAMS, action, conflict, insufficient_ip, invalid, missing, new_id, new_mac,
-                   not_found, paginate, stage)
+                   not_found, paginate, settles, stage)
 
 SERVICE = "kce"
 VERSION = "2019-08-06"
@@ -232,9 +233,10 @@ def _purge_cluster(req, cid, pending):
     pending["clusters"].pop(cid, None)
 
 
+@settles(SERVICE, VERSION)
 def _settle(req):
-    """Purge the clusters and nodes whose deletion is complete (every KCE action starts with this),
-    so that afterwards an instance's `_cluster` is the truth."""
+    """Purge the clusters and nodes whose deletion is complete (the server runs this before every KCE
+    handler), so that afterwards an instance's `_cluster` is the truth."""
     pending = req.store.get(PENDING_KIND, PENDING_ID)
     if not pending or not (pending["clusters"] or pending["nodes"]):
         return
@@ -746,7 +748,6 @@ def _epc_free_for(req, e, vpc_canon):
                 "ExistedInstanceEpcSet.N.EpcPara.N", "PublicApiServer"))
 def create_cluster(req):
     p = req.params
-    _settle(req)
     name = _cluster_name(p, required=True)
     desc = p.str("ClusterDesc", default="", max_len=1024)
     mode = p.str("ClusterManageMode", default="DedicatedCluster", choices=MANAGE_MODES)
@@ -858,7 +859,6 @@ def describe_cluster(req):
     marker, limit = p.page(10, 20)
     search = p.str("Search", max_len=128)
     _no_filters(p)
-    _settle(req)
     if cid:
         got = _live_cluster(req, cid)
         if got is None and req.options.get("unknown_cluster") == "empty":
@@ -883,7 +883,6 @@ def describe_cluster(req):
         params=("ClusterId", "Search") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_cluster_instance(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     marker, limit = p.page(10, 50)
     filters = p.filters(["instance-role", "instance-id"])
@@ -921,7 +920,6 @@ def describe_instance_image(req):
         params=("ClusterId", "IsPublic"))
 def download_cluster_config(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     is_public = p.bool("IsPublic", default=True)
     c, st = _get_cluster(req, cid)
@@ -971,7 +969,6 @@ def _kubeconfig(c, public):
         params=("ClusterId", "ClusterName", "ClusterDesc"))
 def modify_cluster_info(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     name = _cluster_name(p, required=False)
     desc = p.str("ClusterDesc", max_len=1024)
@@ -993,7 +990,6 @@ def delete_cluster(req):
     p = req.params
     cid = p.str("ClusterId", required=True, max_len=64)
     mode = p.str("InstanceDeleteMode", choices=DELETE_MODES)
-    _settle(req)
     c, st = _get_cluster(req, cid)
     _require_status(cid, st, ("running", "error", "NotReady"))
     now = req.now()
@@ -1019,7 +1015,6 @@ def add_cluster_instances(req):
     cid = p.str("ClusterId", required=True, max_len=64)
     if not p.groups("InstanceSet"):
         raise missing("InstanceSet.N")
-    _settle(req)
     c, st = _get_cluster(req, cid)
     sets = _instance_set(req, p, c["_vpc"], worker_only=True)
     _require_status(cid, st, ("running",))
@@ -1054,7 +1049,6 @@ def delete_cluster_instances(req):
     mode = p.str("InstanceDeleteMode", choices=DELETE_MODES)
     if len(set(ids)) != len(ids):
         raise invalid("InstanceId.N", "An instance id is listed twice.")
-    _settle(req)
     c, st = _get_cluster(req, cid)
     nodes = {}
     for iid in ids:
@@ -1099,7 +1093,6 @@ def delete_cluster_instances(req):
         params=("ClusterId", "InstanceId.N") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_epc_for_cluster(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", max_len=64)
     ids = p.list("InstanceId")
     filters = p.filters(["vpc-id", "subnet-id", "host-name"])
@@ -1156,7 +1149,6 @@ def _subnet_canon(req, subnet_id):
         params=("ClusterId", "InstanceId.N"))
 def add_cluster_epc_instances(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     ids = p.list("InstanceId", required=True)
     if len(set(ids)) != len(ids):
@@ -1203,7 +1195,6 @@ def _kec_reason(req, k, vpc_canon):
         params=("ClusterId", "InstanceId.N", "Search") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_existed_instances(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", max_len=64)
     ids = p.list("InstanceId")
     marker, limit = p.page(10, 50)
@@ -1264,7 +1255,6 @@ def _existed_answer(req, page, vpc_canon, total, limit, next_marker):
                 "ExistedInstanceKecSet.N.KecPara.N"))
 def add_existed_instances(req):
     p = req.params
-    _settle(req)
     cid = p.str("ClusterId", required=True, max_len=64)
     groups = p.groups("ExistedInstanceKecSet")
     if not groups:

@@ -476,6 +476,9 @@ class Emulator(object):
                                options={"unknown_cluster": self.unknown_cluster,
                                         "allow_duplicate_names": self.allow_duplicate_names})
             try:
+                settle = core.SETTLERS.get((act.service, act.version))
+                if settle is not None:        # e.g. KCE purges what has finished deleting
+                    settle(req)
                 result = act.func(req)
                 if dry:
                     tx.rollback()
