@@ -15,8 +15,8 @@ demo: venv collection  ## the main job: the demo lifecycle (KCR, KCE, KCI, inven
 test: venv collection  ## every test suite; ends with `N passed, N failed`
 	scripts/test-all
 
-unit: venv collection  ## unit tests (emulator, signer, client, module helpers): no network but loopback
-	$(PY) -m pytest tests/unit -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/unit.xml
+unit: venv collection  ## unit tests (the emulator's emulator/tests; signer, client, module helpers): no network but loopback
+	$(PY) -m pytest tests/unit emulator/tests -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/unit.xml
 
 integration: venv collection  ## each tests/integration/targets/<t> played against a fresh emulator
 	$(PY) -m pytest tests/integration -q -p no:cacheprovider -n 2 --junitxml=$(JUNIT)/integration.xml

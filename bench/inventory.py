@@ -31,11 +31,11 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 COLLECTIONS = os.path.join(REPO, ".collections")
-for path in (COLLECTIONS, os.path.join(REPO, "tests")):
+for path in (COLLECTIONS, os.path.join(REPO, "tests"), os.path.join(REPO, "emulator")):
     sys.path.insert(0, path)
 
-from emulator.process import EmulatorProcess  # noqa: E402  (tests/ is put on sys.path above)
-from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK  # noqa: E402
+from ksyun_emulator.process import EmulatorProcess  # noqa: E402  (emulator/ is put on sys.path above)
+from ksyun_emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK  # noqa: E402
 import kce_world  # noqa: E402
 
 REGION = kce_world.REGION

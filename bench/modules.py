@@ -35,10 +35,10 @@ from urllib.parse import urlsplit
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 COLLECTIONS = os.path.join(REPO, ".collections")
-for path in (COLLECTIONS, os.path.join(REPO, "tests")):
+for path in (COLLECTIONS, os.path.join(REPO, "tests"), os.path.join(REPO, "emulator")):
     sys.path.insert(0, path)
 
-from emulator.server import Emulator  # noqa: E402  (tests/ is put on sys.path above)
+from ksyun_emulator.server import Emulator  # noqa: E402  (emulator/ is put on sys.path above)
 
 REGION = "cn-beijing-6"
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")

@@ -16,10 +16,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, ".collections"))
-sys.path.insert(0, os.path.join(REPO, "tests"))
+sys.path.insert(0, os.path.join(REPO, "emulator"))
 
-from emulator.process import EmulatorProcess  # noqa: E402  (tests/ is put on sys.path above)
-from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK  # noqa: E402
+from ksyun_emulator.process import EmulatorProcess  # noqa: E402  (emulator/ is put on sys.path above)
+from ksyun_emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK  # noqa: E402
 KCE = ("kce", "2019-08-06")
 
 
@@ -122,7 +122,7 @@ def _timed(fn, repeat=20):
 
 def scale(clusters=200, nodes_per_cluster=50):
     import json
-    from emulator.server import Emulator  # in-process: the figures are the server's work
+    from ksyun_emulator.server import Emulator  # in-process: the figures are the server's work
 
     emu = Emulator(lifecycle_seconds=0)
     emu.start(host="127.0.0.1", port=0)

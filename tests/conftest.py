@@ -1,6 +1,8 @@
 """Shared pytest set-up for every suite.
 
-- `tests/` goes on sys.path so the emulator imports as the package `emulator`.
+- `emulator/` goes on sys.path so the emulator imports as the package `ksyun_emulator` (as
+  `PYTHONPATH=emulator python -m ksyun_emulator` runs it), and `tests/` for the shared fixtures
+  (kce_world, core_compat).
 - A link tree `.collections/ansible_collections/ksyun/cloud -> repo` makes the collection importable as
   `ansible_collections.ksyun.cloud` (ansible-core's own import path) without installing it.
 - ansible-core's collection loader is set up on that tree before anything imports from it, so that
@@ -14,6 +16,7 @@ from ansible.plugins.loader import init_plugin_loader
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(TESTS)
+EMULATOR = os.path.join(REPO, "emulator")
 COLLECTIONS = os.path.join(REPO, ".collections")
 
 
@@ -29,7 +32,7 @@ def _link_collection():
 
 
 _link_collection()
-for path in (TESTS, COLLECTIONS):
+for path in (TESTS, EMULATOR, COLLECTIONS):
     if path not in sys.path:
         sys.path.insert(0, path)
 init_plugin_loader([COLLECTIONS])
@@ -39,11 +42,7 @@ init_plugin_loader([COLLECTIONS])
 def emulator_server():
     """A fresh in-process emulator on a free loopback port (lifecycles immediate, no faults, strict
     parameter names: a name the action does not define is refused)."""
-    from emulator.server import Emulator
+    from ksyun_emulator.server import Emulator
 
-    emu = Emulator(lifecycle_seconds=0, strict_params=True)
-    emu.start(host="127.0.0.1", port=0)
-    try:
+    with Emulator(lifecycle_seconds=0, strict_params=True) as emu:
         yield emu
-    finally:
-        emu.stop()

@@ -7,13 +7,17 @@ clusters and instances, so that the clusters a test creates are all there is.
 + Workers, spread over three zones) with the collection's client; with `--lifecycle-seconds 0` they
 are `running` with `normal` nodes at once. `emulator(regions)` is an in-process emulator of that
 world (strict parameters, lifecycles 0) and `client(emu, region)` the collection's client for it.
+
+It stays in tests/, not beside the emulator in emulator/: it drives the collection's client
+(plugins/module_utils), and neither the `ksyun_emulator` package nor its own tests may import the
+collection. It is the collection's fixture of many clusters, used by the inventory tests and bench/.
 """
 import contextlib
 import copy
 import json
 
-from emulator import world
-from emulator.server import Emulator
+from ksyun_emulator import world
+from ksyun_emulator.server import Emulator
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._config import client_from_params

@@ -8,7 +8,7 @@ import pytest
 import gatelib
 from gatelib import REPO, TARBALL, clean_env, explain, run, tool
 
-from emulator.process import EmulatorProcess
+from ksyun_emulator.process import EmulatorProcess
 
 #: files a working tree may hold in its local directories (gatelib.LOCAL_DIRS), planted in the copy
 #: the tarball is built from: none may reach the tarball
@@ -29,6 +29,9 @@ DECOYS = (
     "ksyun-cloud-0.0.1.tar.gz",
     "context/_build/scripts/introspect.py",
     "extras/ee/ksyun-cloud-0.1.0.tar.gz",
+    # what `pip install ./emulator` leaves in the folder
+    "emulator/build/lib/ksyun_emulator/server.py",
+    "emulator/ksyun_emulator.egg-info/PKG-INFO",
 )
 
 

@@ -24,9 +24,9 @@ TARBALL = "%s-%s-%s.tar.gz" % (GALAXY["namespace"], GALAXY["name"], GALAXY["vers
 
 #: directories a working tree has that must never be packed (toolchain.md: ansible-lint's .ansible/,
 #: collections/, test output, the venv; plus the Makefile's link tree, pytest's cache and the build
-#: context `ansible-builder build` leaves in the folder it runs in)
+#: context `ansible-builder build` leaves in the folder it runs in, and what `pip install ./emulator` leaves)
 LOCAL_DIRS = (".venv", ".ansible", "collections", ".collections", "tests/output", ".pytest_cache", "context",
-              ".demo", ".hypothesis", ".matrix")
+              ".demo", ".hypothesis", ".matrix", "emulator/build", "emulator/ksyun_emulator.egg-info")
 
 
 def tool(name):

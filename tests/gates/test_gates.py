@@ -7,6 +7,10 @@ import glob
 import json
 import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -79,7 +83,7 @@ def test_tarball_holds_the_collection_and_nothing_local(tarball):
 
 #: what a collection tarball may hold: its metadata, the content directories and the top-level docs
 CONTENT = re.compile(r"^(MANIFEST\.json|FILES\.json|README\.md|COPYING|CHANGELOG\.rst|requirements\.txt|bindep\.txt"
-                     r"|(meta|plugins|roles|playbooks|docs|extras|changelogs|tests|inventories|extensions|scripts)(/.*)?)$")
+                     r"|(meta|plugins|roles|playbooks|docs|extras|changelogs|tests|inventories|extensions|scripts|emulator)(/.*)?)$")
 
 
 def test_tarball_lists_only_content(tarball):
@@ -89,6 +93,32 @@ def test_tarball_lists_only_content(tarball):
     other = sorted(n for n in names if not CONTENT.match(n) or "__pycache__" in n.split("/")
                    or n.split("/")[0].startswith(".") or n.endswith((".pyc", ".tar.gz")))
     assert other == [], "not collection content:\n" + "\n".join(other) + "\n\nthe tarball:\n" + "\n".join(sorted(names))
+
+
+def test_the_emulator_ships_and_runs_from_the_installed_copy(installed, tmp_path):
+    """The README's decision: emulator/ is collection content (galaxy.yml's build_ignore leaves it in),
+    so that an installed collection's scripts/with-emulator runs it and `pip install` of its emulator/
+    folder works; the package from the installed copy (nothing else on PYTHONPATH) serves and stops."""
+    assert not gatelib.build_ignored("emulator/ksyun_emulator/server.py")
+    root = installed_file(installed, "emulator")
+    for must in ("pyproject.toml", "README.md", "ksyun_emulator/__main__.py", "ksyun_emulator/server.py"):
+        assert os.path.isfile(os.path.join(root, must)), must
+    port_file = tmp_path / "port"
+    env = clean_env(str(tmp_path / "home"), PYTHONPATH=root)
+    proc = subprocess.Popen([sys.executable, "-m", "ksyun_emulator", "--port", "0", "--port-file", str(port_file)],
+                            env=env, cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not port_file.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert port_file.exists(), proc.communicate(timeout=10)
+        url = "http://127.0.0.1:%s/_emulator/health" % port_file.read_text().strip()
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            assert json.load(answer) == {"ok": True}
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "ksyun emulator listening on" in out, err
 
 
 # ---------------------------------------------------------------------------- the installed copy

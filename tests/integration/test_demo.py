@@ -13,8 +13,8 @@ import sys
 import tempfile
 import urllib.request
 
-from emulator.process import EmulatorProcess
-from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
+from ksyun_emulator.process import EmulatorProcess
+from ksyun_emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TESTS)

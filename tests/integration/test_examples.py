@@ -3,7 +3,7 @@ emulator the way the README starts it: `scripts/with-emulator ansible-playbook .
 
 The module examples share one emulator (one `ansible-playbook` run of several playbooks), in the order
 of ORDER, so that what an example needs exists when it runs: the `_info` examples read the emulator's
-default world (tests/emulator/world.py, kcr_world.py), `kce_cluster` makes the cluster `production`
+default world (emulator/ksyun_emulator/world.py, kcr_world.py), `kce_cluster` makes the cluster `production`
 that the `kce_node` and `kce_kubeconfig` examples use, `kcr_namespace` makes `my-namespace` for the
 `kcr_repository`, `kcr_tag` and `_info` examples. Each module's examples are one playbook up to its first
 `state: absent` task; that task and the ones after it are a second playbook, played after every
@@ -21,7 +21,7 @@ import tempfile
 
 import yaml
 
-from emulator.server import DEMO_SECRET_KEY
+from ksyun_emulator.server import DEMO_SECRET_KEY
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TESTS)

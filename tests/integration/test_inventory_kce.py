@@ -21,8 +21,8 @@ import pytest
 
 import core_compat
 import kce_world
-from emulator.process import EmulatorProcess
-from emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
+from ksyun_emulator.process import EmulatorProcess
+from ksyun_emulator.server import DEMO_ACCESS_KEY as AK, DEMO_SECRET_KEY as SK
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 

@@ -1,6 +1,6 @@
 """Runs every integration target (tests/integration/targets/<name>) as one pytest test.
 
-Each target gets a fresh emulator (tests/emulator/server.py, a separate process) and is played by
+Each target gets a fresh emulator (emulator/ksyun_emulator, a separate process) and is played by
 `ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH. The target's tasks receive the
 emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group, plus the
 variables `ksyun_endpoint_url`, `ksyun_emulator_admin` (the admin base URL, for scheduling faults
@@ -23,8 +23,8 @@ import tempfile
 
 import pytest
 
-from emulator.process import EmulatorProcess
-from emulator.server import DEMO_ACCESS_KEY as DEMO_AK, DEMO_SECRET_KEY as DEMO_SK
+from ksyun_emulator.process import EmulatorProcess
+from ksyun_emulator.server import DEMO_ACCESS_KEY as DEMO_AK, DEMO_SECRET_KEY as DEMO_SK
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TESTS)

@@ -1,6 +1,6 @@
-"""What the proof suites' tasks use of the emulator's world (tests/emulator/world.py), and a node_para."""
+"""What the proof suites' tasks use of the emulator's world (emulator/ksyun_emulator/world.py), and a node_para."""
 # pylint: disable=unused-import
-from emulator.world import (  # noqa: F401 - the names the suites import from here
+from ksyun_emulator.world import (  # noqa: F401 - the names the suites import from here
     CLUSTER_EPC as EPC_CLUSTER,
     EPC_FREE,
     IMAGE_CENTOS as IMAGE,

@@ -3,7 +3,7 @@ environment, and the records the callback wrote (callback_plugins/proof_record.p
 import json
 import os
 
-from emulator.world import REGION
+from ksyun_emulator.world import REGION
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTIONS = os.path.join(os.path.dirname(os.path.dirname(HERE)), ".collections")

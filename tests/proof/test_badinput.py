@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from emulator.server import Emulator
+from ksyun_emulator.server import Emulator
 from proof_world import EPC_CLUSTER, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, RESERVE, SG, SUBNET, VPC
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._config import ENV_VARS

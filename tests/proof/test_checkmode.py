@@ -34,8 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
-from emulator import core
-from emulator.server import Emulator
+from ksyun_emulator import core
+from ksyun_emulator.server import Emulator
 
 import recorded
 

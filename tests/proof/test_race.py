@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
-from emulator.server import Emulator
+from ksyun_emulator.server import Emulator
 
 import recorded
 

@@ -46,7 +46,7 @@ import sys
 import tempfile
 import urllib.request
 
-from emulator.process import EmulatorProcess
+from ksyun_emulator.process import EmulatorProcess
 from proof_world import EPC_CLUSTER, EPC_FREE, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, RESERVE, SG, SUBNET, VPC
 
 HERE = os.path.dirname(os.path.abspath(__file__))

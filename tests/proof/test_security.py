@@ -2,7 +2,7 @@
 cross-account requests are rejected and change nothing.  Figure: accepted bad requests (0).
 
 The valid request of each action comes from the document's printed example
-(tests/unit/emulator/data/*_examples.py), adapted so that it names account ONE's own resources
+(emulator/tests/data/*_examples.py), adapted so that it names account ONE's own resources
 (`ADAPT`), and `test_the_valid_request_succeeds` proves it is accepted when properly signed — in
 every form (GET and POST, Authorization header and query string) in full.  The bad requests are
 built from it:
@@ -20,7 +20,7 @@ built from it:
 - cross-account: account TWO, properly signed, naming ONE's cluster / node / EPC host / KEC server
   / namespace / repository / tag / favourite / container group / image cache (`CROSS`).  The
   documents define no resource errors: the 404 `*NotFound` and 400 `NamespaceAlreadyExists` /
-  `AccountNotRegistered` expected here are the emulator's own codes (tests/emulator/README.md); a
+  `AccountNotRegistered` expected here are the emulator's own codes (emulator/README.md); a
   list read answers an empty list instead, and RepoNamespaceExist answers `Exist: true` (registry
   namespace names are global: kcr.py).  Four actions name nothing an account owns
   (DescribeInstanceImage, DescribePublicRepository, RegisterRepositoryAccount, CreateImageCache):
@@ -49,10 +49,10 @@ from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from emulator import core
-from emulator.server import Emulator, load_service_modules
+from ksyun_emulator import core
+from ksyun_emulator.server import Emulator, load_service_modules
 
-DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit", "emulator", "data")
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "emulator", "tests", "data")
 sys.path.insert(0, DATA)
 import kce_examples  # noqa: E402
 import kci_examples  # noqa: E402

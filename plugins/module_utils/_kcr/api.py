@@ -30,7 +30,7 @@ LIST_MAX = 100
 #: The error codes of the two registry-account answers the module must tell apart, because no action
 #: reads the account: RegisterRepositoryAccount for an account that is already registered, and
 #: ModifyPassword for one that is not. UNVERIFIED against the live API: the documents name no such
-#: error; these are the codes the emulator chose (tests/emulator/kcr.py). Any other answer fails the
+#: error; these are the codes the emulator chose (emulator/ksyun_emulator/kcr.py). Any other answer fails the
 #: task with the API's own message, so a live API that answers otherwise is seen at once.
 ACCOUNT_ANSWERS = {
     "already_registered": "AccountAlreadyRegistered",

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The client layer against the independently written emulator (tests/emulator), for real:
+"""The client layer against the independently written emulator (emulator/ksyun_emulator), for real:
 signatures accepted, the documented parameter names understood, faults retried (or not)."""
 
 from __future__ import absolute_import, division, print_function
@@ -9,8 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from emulator import world
-from emulator.server import Emulator
+from ksyun_emulator import world
+from ksyun_emulator.server import Emulator
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci

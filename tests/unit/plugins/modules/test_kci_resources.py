@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _document_examples():
-    path = os.path.join(HERE, "..", "..", "emulator", "data", "kci_examples.py")
+    path = os.path.join(HERE, "..", "..", "..", "..", "emulator", "tests", "data", "kci_examples.py")
     spec = importlib.util.spec_from_file_location("kci_examples", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -18,7 +18,7 @@ import yaml
 
 from core_compat import patch_module_args
 
-from emulator import kcr as emulator_kcr
+from ksyun_emulator import kcr as emulator_kcr
 
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr

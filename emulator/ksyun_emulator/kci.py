@@ -1,0 +1,793 @@
+"""KCI — container instances (service `kci`, API version 2020-07-02), 7 actions.
+
+Store kinds (in `req.store`, scoped to account + region):
+
+| kind | id | what |
+|---|---|---|
+| `container_group` | ContainerGroupId | the CreateContainerGroup request, normalised; status derived when read |
+| `image_cache` | ImageCacheId | the CreateImageCache request; status derived when read |
+| `retained_ip` | a fresh id | the IP of a deleted `RetainIp` group: `Name`, `Subnet` (canonical id), `Ip`, `Until` |
+
+Subnets and security groups are read from the default world's kinds `subnet` and
+`security_group` (`SubnetId`, `VpcId`, `AvailabilityZone`, `CidrBlock`, `SubnetType`, `_canon`,
+`_ip_next` / `SecurityGroupId`, `VpcId`; see world.py).  The KCI document's ids
+(`f2ac1919-0e34-4812xxxxxx`, `d46c7672-7ca9-4f51xxxxxx`) are aliases there.  Private IPs come from
+the same per-subnet counter as KCE nodes, so the two never collide.
+
+Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
+
+- container group: `Pending` -> `Running`; with `req.fail_next("container_group")` at creation
+  `Pending` -> `Failed`.  DeleteContainerGroup: `Terminating` for one stage, then gone.
+- image cache: `Preparing` -> `Creating` -> `SnapshotCreating` -> `Ready`; with
+  `req.fail_next("image_cache")` `Preparing` -> `Creating` -> `Failed` (with `Reason`).
+  An image cache whose ExpireTime has passed is deleted (the document: "过期将自动删除").
+
+What the document states (and the emulator enforces):
+
+- `ContainerGroupName` (erratum: the table says `ContainerGroup.Name`, which is not accepted): up
+  to 128 characters, lower-case letters, digits, "-" and ".", not starting or ending with a
+  separator; `ImageCacheName` the same in 1..63 characters.  Volume and container names
+  `[a-z0-9]([-a-z0-9]*[a-z0-9])?` up to 63 characters; EnvironmentVar keys up to 63 letters,
+  digits, "-", "_", "." starting with a letter or separator, each with a Value.
+- 1..3 `SecurityGroupId.N`; `KciType` RBKCI; `ChargeType` HourlyInstantSettlement or Spot, Spot
+  needing `SpotStrategy` SpotAsPriceGo; `RestartPolicy` Always (default), OnFailure or Never;
+  `AutoMatchImageCache` default false, an `ImageCacheId` wins over it; container `Cpu`/`Memory`
+  at most 3 decimals; `Port.N.Protocol` TCP (default) or UDP; `VolumeMount.N.ReadOnly` default false.
+- Volumes: `EmptyDirVolume`, `EBSVolume` (FsType ext3/ext4/xfs; without VolumeId, Type SSD3.0/EHDD
+  and Size 10..32000 are required), `NFSVolume` (Server and Path required, ReadOnly default false).
+- HostAlias: Hostname.N are host names, Ip an IP address (erratum: the table swaps the two
+  descriptions).  DnsConfig NameServer.N are IP addresses; Option.N.Name is required.
+- AdvanceSettings.SystemDisk: Type Local_SSD/SSD3.0/EHDD, Size 20..500, Local_SSD at most 100.
+- `RetainIp=true`: a deleted group's IP is kept for `RetainIpHours` (default 24) hours, and a group
+  created again under the same name within that time gets it back.
+- `ImageCacheId` must name a `Ready` cache ("只有状态为Ready时，才能正常使用该镜像缓存"); a cache
+  cannot be deleted while `Preparing` or `SnapshotCreating`.
+- Image caches: `Image.N` 1..20, `ImageCacheSize` 20..500 (default 20), no `RetentionDays` = kept
+  for ever (ExpireTime "").  DescribeContainerLog `Tail` at most 1000 (default 200).  The status
+  filter of DescribeContainerGroup knows Running, Succeeded and Failed.
+
+The emulator's own choices, where the documents are silent: DECISIONS.md, section KCI.
+"""
+import ipaddress
+import re
+import time
+
+from . import world
+from .core import (FILTER_PARAMS, PAGE_PARAMS, action, conflict, insufficient_ip, invalid, missing, new_id, new_mac,
+                   not_found, paginate, stage)
+
+VERSION = "2020-07-02"
+SERVICE = "kci"
+
+GROUP_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
+DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$")
+ENV_KEY_RE = re.compile(r"^[A-Za-z._-][A-Za-z0-9._-]*$")
+HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+IMAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:@-]*$")
+INSTANCE_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*\.(\d+)([A-E])$")
+RATIO = {"A": 1, "B": 2, "C": 4, "D": 8, "E": 16}
+
+#: the parameters of CreateContainerGroup / CreateImageCache as the document's tables define them
+#: (with the errata: ContainerGroupName, HostAlias.N.Hostname.N are names); `N` is a list index
+CREDENTIAL_PARAMS = ("ImageRegistryCredential.N.Server", "ImageRegistryCredential.N.Username",
+                     "ImageRegistryCredential.N.Password")
+_DNS = ("NameServer.N", "Search.N", "Option.N.Name", "Option.N.Value")
+_ALIAS = ("N.Hostname.N", "N.Ip")
+CREATE_GROUP_PARAMS = (
+    ("ContainerGroupName", "SubnetId", "SecurityGroupId.N", "KciType", "ChargeType", "SpotStrategy",
+     "ProjectId", "InstanceType", "ImageCacheId", "AutoMatchImageCache", "RestartPolicy", "Cpu", "Memory",
+     "RetainIp", "RetainIpHours", "EipAllocationId",
+     "AdvanceSettings.ImageId", "AdvanceSettings.SystemDisk.Type", "AdvanceSettings.SystemDisk.Size",
+     "Volume.N.Type", "Volume.N.Name",
+     "Volume.N.EBSVolume.FsType", "Volume.N.EBSVolume.VolumeId", "Volume.N.EBSVolume.Type",
+     "Volume.N.EBSVolume.Size", "Volume.N.EBSVolume.SnapshotId", "Volume.N.EBSVolume.DeleteWithInstance",
+     "Volume.N.NFSVolume.Server", "Volume.N.NFSVolume.Path", "Volume.N.NFSVolume.ReadOnly",
+     "Volume.N.NFSVolume.Options.N")
+    + tuple("Container.N." + name for name in (
+        "Name", "Image", "ImagePullPolicy", "Cpu", "Memory", "WorkingDir", "Command.N", "Arg.N",
+        "EnvironmentVar.N.Key", "EnvironmentVar.N.Value", "Port.N.Port", "Port.N.Protocol",
+        "VolumeMount.N.Name", "VolumeMount.N.MountPath", "VolumeMount.N.ReadOnly"))
+    + tuple("HostAlias." + name for name in _ALIAS) + tuple("MachineHostAlias." + name for name in _ALIAS)
+    + tuple("DnsConfig." + name for name in _DNS) + tuple("MachineDnsConfig." + name for name in _DNS)
+    + CREDENTIAL_PARAMS)
+
+GROUP_STAGES = ["Pending", "Running"]
+GROUP_FAIL_STAGES = ["Pending", "Failed"]
+CACHE_STAGES = ["Preparing", "Creating", "SnapshotCreating", "Ready"]
+CACHE_FAIL_STAGES = ["Preparing", "Creating", "Failed"]
+CACHE_FAIL_REASON = "Failed to pull image: the image registry refused the pull (unauthorized or not found)."
+
+
+# ----------------------------------------------------------------------------------- utilities
+
+def _fmt(ts):
+    """'YYYY-MM-DD HH:MM:SS' in UTC+8 (the examples' CreateTime)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts) + 8 * 3600))
+
+
+def _iso(ts):
+    """ISO 8601 UTC (the examples' container state times)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
+
+
+def _num(value):
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _stage_index(start, now, lifecycle, stages):
+    name = stage(start, now, lifecycle, stages)
+    return stages.index(name), name
+
+
+def _stage_start(start, lifecycle, index):
+    return start + index * lifecycle
+
+
+def _check_decimals(value, name):
+    if value is not None and abs(value * 1000 - round(value * 1000)) > 1e-6:
+        raise invalid(name, "At most 3 decimals.")
+
+
+def _opt(p, name, **kw):
+    """An optional string parameter; sent empty counts as not sent."""
+    value = p.str(name, **kw)
+    return None if value == "" else value
+
+
+def _ip(value, name):
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise invalid(name, "An IP address is expected.")
+
+
+def _subnet(req, subnet_id, name="SubnetId"):
+    sub = req.store.get("subnet", subnet_id)
+    if sub is None:
+        raise not_found("Subnet", subnet_id)
+    if sub.get("SubnetType") == "Reserve":
+        raise invalid(name, "The subnet '%s' is a reserved (endpoint) subnet." % subnet_id)
+    return sub
+
+
+def _canon_subnet(subnet):
+    """The id of the subnet object its aliases share (world.py `_canon`)."""
+    return subnet.get("_canon") or subnet.get("SubnetId")
+
+
+def _security_group(req, sg_id):
+    sg = req.store.get("security_group", sg_id)
+    if sg is None:
+        raise not_found("SecurityGroup", sg_id)
+    return sg
+
+
+def _credentials(p):
+    out = []
+    for cred in p.groups("ImageRegistryCredential"):
+        server = cred.str("Server", required=True, max_len=255)
+        username = cred.str("Username", required=True, max_len=255)
+        cred.str("Password", required=True, max_len=255)   # checked, then dropped
+        out.append({"Server": server, "Username": username})
+    return out
+
+
+# ------------------------------------------------------------------------- CreateContainerGroup
+
+def _dns_config(p, prefix):
+    if not p.has(prefix):
+        return None
+    d = p.sub(prefix)
+    servers = d.list("NameServer")
+    if len(servers) > 3:
+        raise invalid(prefix + ".NameServer.N", "At most 3 name servers.")
+    servers = [_ip(s, "%s.NameServer.%d" % (prefix, i + 1)) for i, s in enumerate(servers)]
+    searches = d.list("Search")
+    if len(searches) > 6:
+        raise invalid(prefix + ".Search.N", "At most 6 search domains.")
+    for i, s in enumerate(searches):
+        if not HOSTNAME_RE.match(s):
+            raise invalid("%s.Search.%d" % (prefix, i + 1))
+    options = []
+    for o in d.groups("Option"):
+        options.append({"Name": o.str("Name", required=True, max_len=255), "Value": o.str("Value")})
+    return {"NameServers": servers, "Searches": searches, "Options": options}
+
+
+def _host_aliases(p, prefix):
+    out = []
+    for i, h in enumerate(p.groups(prefix)):
+        names = h.list("Hostname", required=True)
+        if not names:
+            raise missing("%s.%d.Hostname.N" % (prefix, i + 1))
+        for j, n in enumerate(names):
+            if not HOSTNAME_RE.match(n):
+                raise invalid("%s.%d.Hostname.%d" % (prefix, i + 1, j + 1))
+        ip = _ip(h.str("Ip", required=True), "%s.%d.Ip" % (prefix, i + 1))
+        out.append({"Hostnames": names, "Ip": ip})
+    return out
+
+
+def _volumes(req, p):
+    out = []
+    names = set()
+    for i, v in enumerate(p.groups("Volume")):
+        label = "Volume.%d" % (i + 1)
+        vtype = v.str("Type", required=True, choices=("EmptyDirVolume", "EBSVolume", "NFSVolume"))
+        name = v.str("Name", required=True, pattern=DNS_LABEL_RE, max_len=63)
+        if name in names:
+            raise invalid(label + ".Name", "Volume names are unique.")
+        names.add(name)
+        vol = {"Type": vtype, "Name": name, "EBSVolume": None, "NFSVolume": None}
+        if vtype == "EBSVolume":
+            e = v.sub("EBSVolume")
+            fs = e.str("FsType", required=True, choices=("ext3", "ext4", "xfs"))
+            volume_id = _opt(e, "VolumeId", max_len=64)
+            if volume_id is None:
+                e.str("Type", required=True, choices=("SSD3.0", "EHDD"))
+                e.int("Size", required=True, min=10, max=32000)
+                _opt(e, "SnapshotId", max_len=64)
+                e.bool("DeleteWithInstance", default=False)
+                volume_id = new_id(req.rng, req.store)
+            else:
+                _opt(e, "Type", choices=("SSD3.0", "EHDD"))
+                e.int("Size", min=10, max=32000)
+            vol["EBSVolume"] = {"FsType": fs, "VolumeId": volume_id}
+        elif vtype == "NFSVolume":
+            n = v.sub("NFSVolume")
+            server = n.str("Server", required=True, max_len=255)
+            path = n.str("Path", required=True, max_len=1024)
+            if not path.startswith("/"):
+                raise invalid(label + ".NFSVolume.Path", "An absolute path is expected.")
+            vol["NFSVolume"] = {"Server": server, "Path": path,
+                                "ReadOnly": n.bool("ReadOnly", default=False),
+                                "Options": n.list("Options")}
+        out.append(vol)
+    return out
+
+
+def _containers(p, volume_names):
+    groups = p.groups("Container", required=True)
+    if not groups:
+        raise missing("Container.N")
+    out = []
+    names = set()
+    for i, c in enumerate(groups):
+        label = "Container.%d" % (i + 1)
+        name = c.str("Name", required=True, pattern=DNS_LABEL_RE, max_len=63)
+        if name in names:
+            raise invalid(label + ".Name", "Container names are unique.")
+        names.add(name)
+        image = c.str("Image", required=True, max_len=512)
+        if not IMAGE_RE.match(image):
+            raise invalid(label + ".Image")
+        # Table: required; the create example omits it.  The emulator's choice: default IfNotPresent.
+        policy = c.str("ImagePullPolicy", default="IfNotPresent", choices=("Always", "IfNotPresent", "Never"))
+        cpu = c.float("Cpu", min=0.001, max=256)
+        _check_decimals(cpu, label + ".Cpu")
+        mem = c.float("Memory", min=0.001, max=2048)
+        _check_decimals(mem, label + ".Memory")
+        envs, keys = [], set()
+        for j, e in enumerate(c.groups("EnvironmentVar")):
+            key = e.str("Key", required=True, pattern=ENV_KEY_RE, max_len=63)
+            if key in keys:
+                raise invalid("%s.EnvironmentVar.%d.Key" % (label, j + 1), "Keys are unique.")
+            keys.add(key)
+            if not e.has("Value"):
+                raise missing("%s.EnvironmentVar.%d.Value" % (label, j + 1))
+            envs.append({"Key": key, "Value": e.str("Value", default="")})
+        ports = []
+        for port in c.groups("Port"):
+            ports.append({"Protocol": port.str("Protocol", default="TCP", choices=("TCP", "UDP")),
+                          "Port": port.int("Port", required=True, min=1, max=65535)})
+        mounts = []
+        for j, m in enumerate(c.groups("VolumeMount")):
+            vname = m.str("Name", required=True, max_len=63)
+            if vname not in volume_names:
+                raise invalid("%s.VolumeMount.%d.Name" % (label, j + 1), "No Volume.N has this name.")
+            path = _opt(m, "MountPath", max_len=1024)
+            if path is not None and not path.startswith("/"):
+                raise invalid("%s.VolumeMount.%d.MountPath" % (label, j + 1), "An absolute path is expected.")
+            mounts.append({"Name": vname, "MountPath": path, "ReadOnly": m.bool("ReadOnly", default=False)})
+        out.append({
+            "Name": name, "Image": image, "ImagePullPolicy": policy,
+            "Commands": c.list("Command"), "Args": c.list("Arg"),
+            "EnvironmentVars": envs or None, "Cpu": cpu, "Memory": mem,
+            "WorkingDir": _opt(c, "WorkingDir", max_len=1024),
+            "Ports": ports or None, "VolumeMounts": mounts or None,
+        })
+    return out
+
+
+def _resources(p, containers, instance_type):
+    cpu = p.float("Cpu", min=0.001, max=256)
+    _check_decimals(cpu, "Cpu")
+    mem = p.float("Memory", min=0.001, max=2048)
+    _check_decimals(mem, "Memory")
+    m = INSTANCE_TYPE_RE.match(instance_type or "")
+    if m:
+        cpu = float(m.group(1)) if cpu is None else cpu
+        mem = float(m.group(1)) * RATIO[m.group(2)] if mem is None else mem
+    ccpu = [c["Cpu"] for c in containers if c["Cpu"] is not None]
+    cmem = [c["Memory"] for c in containers if c["Memory"] is not None]
+    if cpu is None:
+        cpu = round(sum(ccpu), 3) if ccpu else 1.0
+    if mem is None:
+        mem = round(sum(cmem), 3) if cmem else 2.0
+    if sum(ccpu) > cpu + 1e-9:
+        raise invalid("Container.N.Cpu", "The containers ask for more CPU than the group has.")
+    if sum(cmem) > mem + 1e-9:
+        raise invalid("Container.N.Memory", "The containers ask for more memory than the group has.")
+    if not instance_type:
+        ratio = mem / cpu if cpu else 2
+        letter = min(RATIO, key=lambda k: abs(RATIO[k] - ratio))
+        instance_type = "N3.%d%s" % (max(1, int(round(cpu))), letter)
+    return cpu, mem, instance_type
+
+
+def _allocate_ip(req, subnet):
+    """Next free address of the subnet (world.take_ip, the allocator KCE nodes share: container groups
+    and cluster nodes never share an address)."""
+    try:
+        return world.take_ip(req.store, subnet)
+    except world.SubnetFull:
+        raise insufficient_ip(subnet.get("SubnetId"))
+
+
+def _retain_ip(req, g):
+    """RetainIp: keep a deleted group's IP for RetainIpHours (default 24) hours, for its name."""
+    if not g.get("RetainIp"):
+        return
+    hours = int(g.get("RetainIpHours") or 24)
+    rid = new_id(req.rng, req.store, "retained_ip")
+    req.store.put("retained_ip", rid, {"Id": rid, "Name": g["ContainerGroupName"], "Subnet": g.get("_canon_subnet") or g["_subnet"],
+                                       "Ip": g["_ip"], "Until": g["_deleted_at"] + hours * 3600})
+
+
+def _retained_ip(req, name, subnet):
+    """The IP kept for a group of this name in this subnet (taken: offered once), or None."""
+    now = req.now()
+    for rec in req.store.list("retained_ip"):
+        if now >= rec["Until"]:
+            req.store.delete("retained_ip", rec["Id"])
+        elif rec["Name"] == name and rec["Subnet"] == _canon_subnet(subnet):
+            req.store.delete("retained_ip", rec["Id"])
+            return rec["Ip"]
+    return None
+
+
+@action(SERVICE, VERSION, "CreateContainerGroup", mutates=True,
+        params=CREATE_GROUP_PARAMS)
+def create_container_group(req):
+    p = req.params
+    name = p.str("ContainerGroupName", required=True, pattern=GROUP_NAME_RE, max_len=128)
+    subnet_id = p.str("SubnetId", required=True, max_len=64)
+    sg_ids = p.list("SecurityGroupId", required=True)
+    if not sg_ids:
+        raise missing("SecurityGroupId.N")
+    if len(sg_ids) > 3:
+        raise invalid("SecurityGroupId.N", "At most 3 security groups.")
+    if len(set(sg_ids)) != len(sg_ids):
+        raise invalid("SecurityGroupId.N", "Security groups are unique.")
+    kci_type = p.str("KciType", required=True, choices=("RBKCI",))
+    charge = p.str("ChargeType", required=True, choices=("HourlyInstantSettlement", "Spot"))
+    spot = _opt(p, "SpotStrategy", choices=("SpotAsPriceGo",))
+    if charge == "Spot" and spot is None:
+        raise missing("SpotStrategy")
+    project = p.int("ProjectId", default=0, min=0)
+    instance_type = _opt(p, "InstanceType", max_len=32)
+    image_cache_id = _opt(p, "ImageCacheId", max_len=64)
+    auto_match = p.bool("AutoMatchImageCache", default=False)
+    credentials = _credentials(p)
+    restart = p.str("RestartPolicy", default="Always", choices=("Always", "OnFailure", "Never"))
+    volumes = _volumes(req, p)
+    containers = _containers(p, {v["Name"] for v in volumes})
+    cpu, mem, instance_type = _resources(p, containers, instance_type)
+    host_aliases = _host_aliases(p, "HostAlias")
+    dns = _dns_config(p, "DnsConfig")
+    machine_host_aliases = _host_aliases(p, "MachineHostAlias")
+    machine_dns = _dns_config(p, "MachineDnsConfig")
+    retain_ip = p.bool("RetainIp")
+    retain_hours = _opt(p, "RetainIpHours", pattern=re.compile(r"^[0-9]{1,4}$"))
+    if retain_hours is not None and not 1 <= int(retain_hours) <= 8760:
+        raise invalid("RetainIpHours", "1 to 8760 hours.")
+    eip = _opt(p, "EipAllocationId", max_len=64)
+    adv = p.sub("AdvanceSettings")
+    adv_image = _opt(adv, "ImageId", max_len=64)
+    disk = adv.sub("SystemDisk")
+    disk_type = _opt(disk, "Type", choices=("Local_SSD", "SSD3.0", "EHDD"))
+    disk_size = disk.int("Size", min=20, max=500)
+    if disk_type == "Local_SSD" and disk_size is not None and disk_size > 100:
+        raise invalid("AdvanceSettings.SystemDisk.Size", "Local_SSD is at most 100 GB.")
+
+    subnet = _subnet(req, subnet_id)
+    for sg_id in sg_ids:
+        sg = _security_group(req, sg_id)
+        if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
+            raise invalid("SecurityGroupId.N", "The security group '%s' is not in the subnet's VPC." % sg_id)
+    groups = _live_groups(req)
+    if not req.options.get("allow_duplicate_names") and any(g["ContainerGroupName"] == name for g in groups):
+        raise conflict("ContainerGroupNameDuplicate", "The container group name '%s' is already in use." % name)
+    used_cache = None
+    if image_cache_id is not None:
+        cache = _live_cache(req, image_cache_id)
+        if cache is None:
+            raise not_found("ImageCache", image_cache_id)
+        if _cache_state(req, cache)["Status"] != "Ready":
+            raise conflict("InvalidImageCacheStatus", "The image cache '%s' is not Ready." % image_cache_id)
+        used_cache = image_cache_id
+    elif auto_match:
+        wanted = {c["Image"] for c in containers}
+        for cache in _live_caches(req):
+            if _cache_state(req, cache)["Status"] == "Ready" and wanted <= set(cache["Images"]):
+                used_cache = cache["ImageCacheId"]
+                break
+
+    gid = new_id(req.rng, req.store, "container_group")
+    now = req.now()
+    obj = {
+        "ContainerGroupId": gid, "ContainerGroupName": name,
+        "AvailabilityZone": subnet.get("AvailabilityZone"), "KciType": kci_type, "ChargeType": charge,
+        "SpotStrategy": spot if charge == "Spot" else None, "ProjectId": project,
+        "InstanceType": instance_type, "Cpu": cpu, "Memory": mem, "RestartPolicy": restart,
+        "Volumes": volumes or None, "DnsConfig": dns, "HostAliases": host_aliases or None,
+        "Containers": containers, "RetainIp": retain_ip, "RetainIpHours": retain_hours,
+        "_subnet": subnet_id, "_canon_subnet": _canon_subnet(subnet), "_vpc": subnet.get("VpcId"), "_sgs": sg_ids,
+        "_ip": _retained_ip(req, name, subnet) or _allocate_ip(req, subnet), "_eni": new_id(req.rng, req.store), "_mac": new_mac(req.rng),
+        "_public_ip": ("120.92.%d.%d" % (req.rng.randrange(256), req.rng.randrange(1, 255))) if eip else None,
+        "_eip": eip, "_credentials": credentials, "_machine_host_aliases": machine_host_aliases,
+        "_machine_dns": machine_dns, "_advance": {"ImageId": adv_image, "SystemDiskType": disk_type,
+                                                  "SystemDiskSize": disk_size},
+        "_image_cache": used_cache, "_auto_match": auto_match,
+        "_created": now, "_failed": bool(req.fail_next("container_group")), "_deleted_at": None,
+    }
+    req.store.put("container_group", gid, obj)
+    return {"ContainerGroupId": gid}
+
+
+# ------------------------------------------------------------------------ container group state
+
+def _group_state(req, g):
+    """(status, stage_start) — or (None, None) when a deleted group is gone."""
+    now, life = req.now(), req.lifecycle
+    if g.get("_deleted_at") is not None:
+        idx, name = _stage_index(g["_deleted_at"], now, life, ["Terminating", "_gone"])
+        if name == "_gone":
+            return None, None
+        return "Terminating", g["_deleted_at"]
+    stages = GROUP_FAIL_STAGES if g.get("_failed") else GROUP_STAGES
+    idx, name = _stage_index(g["_created"], now, life, stages)
+    return name, _stage_start(g["_created"], life, idx)
+
+
+def _live_groups(req):
+    out = []
+    for g in req.store.list("container_group"):
+        if _group_state(req, g)[0] is None:
+            req.store.delete("container_group", g["ContainerGroupId"])
+            continue
+        out.append(g)
+    return out
+
+
+def _get_group(req, gid):
+    g = req.store.get("container_group", gid)
+    if g is None:
+        raise not_found("ContainerGroup", gid)
+    status = _group_state(req, g)[0]
+    if status is None:
+        req.store.delete("container_group", gid)
+        raise not_found("ContainerGroup", gid)
+    return g
+
+
+def _started_at(g, life):
+    """When the containers (would) start: the beginning of the second stage."""
+    return g["_created"] + life
+
+
+def _events(req, g, status):
+    life = req.lifecycle
+    created, started = g["_created"], _started_at(g, life)
+    ev = []
+
+    def add(ts, etype, reason, message):
+        ev.append({"FirstTimestamp": _iso(ts), "LastTimestamp": _iso(ts), "Count": 1,
+                   "Type": etype, "Reason": reason, "Message": message})
+
+    add(created, "Normal", "Scheduled", "Successfully assigned %s to a virtual node" % g["ContainerGroupName"])
+    if g.get("_image_cache"):
+        add(created, "Normal", "SuccessfulHitImageCache",
+            "Successfully hit image cache %s" % g["_image_cache"])
+    for c in g["Containers"]:
+        add(created, "Normal", "Pulling", 'Pulling image "%s"' % c["Image"])
+    if status == "Pending":
+        return ev
+    for c in g["Containers"]:
+        add(started, "Normal", "Pulled", 'Successfully pulled image "%s"' % c["Image"])
+        add(started, "Normal", "Created", "Created container %s" % c["Name"])
+        add(started, "Normal", "Started", "Started container %s" % c["Name"])
+    if g.get("_failed"):
+        for c in g["Containers"]:
+            add(started, "Warning", "Failed", "Error: container %s exited with code 1" % c["Name"])
+    if status == "Terminating":
+        for c in g["Containers"]:
+            add(g["_deleted_at"], "Normal", "Killing", "Stopping container %s" % c["Name"])
+    return ev
+
+
+def _container_view(req, g, c, status):
+    started = _started_at(g, req.lifecycle)
+    if status == "Pending":
+        state = {"StartTime": None, "FinishTime": None, "State": "waiting",
+                 "Reason": "ContainerCreating", "ExitCode": None}
+    elif g.get("_failed"):
+        state = {"StartTime": _iso(started), "FinishTime": _iso(started), "State": "terminated",
+                 "Reason": "Error", "ExitCode": 1}
+    elif status == "Terminating":
+        state = {"StartTime": _iso(started), "FinishTime": None, "State": "running",
+                 "Reason": "Terminating", "ExitCode": None}
+    else:
+        state = {"StartTime": _iso(started), "FinishTime": None, "State": "running",
+                 "Reason": None, "ExitCode": None}
+    return {
+        "Name": c["Name"], "Commands": list(c["Commands"]), "Args": list(c["Args"]),
+        "EnvironmentVars": c["EnvironmentVars"], "Cpu": _num(c["Cpu"]), "Memory": _num(c["Memory"]),
+        "Gpu": None, "WorkingDir": c["WorkingDir"], "Image": c["Image"],
+        "ImagePullPolicy": c["ImagePullPolicy"], "LivenessProbe": None, "ReadinessProbe": None,
+        "Ports": c["Ports"], "VolumeMounts": c["VolumeMounts"], "RestartCount": 0,
+        "CurrentState": state, "PreviousState": None, "Events": None,
+    }
+
+
+def _group_view(req, g):
+    status = _group_state(req, g)[0]
+    return {
+        "ContainerGroupId": g["ContainerGroupId"],
+        "ContainerGroupName": g["ContainerGroupName"],
+        "AvailabilityZone": g["AvailabilityZone"],
+        "ChargeType": g["ChargeType"],
+        "NetworkInterfaceAttributes": [{
+            "NetworkInterfaceId": g["_eni"], "NetworkInterfaceType": "primary",
+            "VpcId": g["_vpc"], "SubnetId": g["_subnet"], "PrivateIpAddress": g["_ip"],
+            "PublicIp": g["_public_ip"] or "", "MacAddress": g["_mac"],
+            "SecurityGroups": [{"SecurityGroupId": s} for s in g["_sgs"]],
+        }],
+        "Cpu": _num(g["Cpu"]), "Memory": _num(g["Memory"]), "Gpu": None,
+        "CreateTime": _fmt(g["_created"]), "RestartPolicy": g["RestartPolicy"], "Status": status,
+        "SucceededTime": None, "Volumes": g["Volumes"], "DnsConfig": g["DnsConfig"],
+        "Containers": [_container_view(req, g, c, status) for c in g["Containers"]],
+        "Events": _events(req, g, status),
+        "Labels": [{"Key": k, "Value": None} for k in ("cluster-id", "namespace", "node-name", "pod-name")],
+        "HostAliases": g["HostAliases"], "IngressBandwidth": None, "EgressBandwidth": None,
+        "InstanceType": g["InstanceType"], "KciType": g["KciType"], "KciMode": "STANDALONE",
+        "ProjectId": g["ProjectId"], "RetainIp": g["RetainIp"], "RetainIpHours": g["RetainIpHours"],
+    }
+
+
+@action(SERVICE, VERSION, "DescribeContainerGroup",
+        params=("ContainerGroupId.N", "Search", "ProjectId.N") + PAGE_PARAMS + FILTER_PARAMS)
+def describe_container_group(req):
+    p = req.params
+    ids = p.list("ContainerGroupId")
+    filters = p.filters(["subnet-id", "vpc-id", "availability-zone.name", "status"])
+    for v in filters.get("status", []):
+        if v not in ("Running", "Succeeded", "Failed"):
+            raise invalid("Filter.N.Value", "status is Running, Succeeded or Failed.")
+    search = _opt(p, "Search", max_len=255)
+    projects = []
+    for i, v in enumerate(p.list("ProjectId")):
+        if not re.match(r"^[0-9]{1,18}$", v):
+            raise invalid("ProjectId.%d" % (i + 1))
+        projects.append(int(v))
+    marker, max_results = p.page(20, 100)
+    items = [_group_view(req, g) for g in _live_groups(req)]
+    if ids:
+        wanted = set(ids)
+        items = [g for g in items if g["ContainerGroupId"] in wanted]
+    getters = {
+        "subnet-id": lambda g: g["NetworkInterfaceAttributes"][0]["SubnetId"],
+        "vpc-id": lambda g: g["NetworkInterfaceAttributes"][0]["VpcId"],
+        "availability-zone.name": lambda g: g["AvailabilityZone"],
+        "status": lambda g: g["Status"],
+    }
+    for fname, values in filters.items():
+        items = [g for g in items if getters[fname](g) in set(values)]
+    if search:
+        items = [g for g in items if search in g["ContainerGroupName"]
+                 or search in (g["NetworkInterfaceAttributes"][0]["PrivateIpAddress"] or "")]
+    if projects:
+        items = [g for g in items if g["ProjectId"] in projects]
+    page, next_marker, total = paginate(items, marker, max_results)
+    return {"MaxResults": max_results, "Marker": next_marker, "TotalCount": total, "ContainerGroups": page}
+
+
+# ------------------------------------------------------------------------------------------ logs
+
+def _log_line(g, c, index, started):
+    """The index-th log line of a container (deterministic)."""
+    image = c["Image"].lower()
+    if "nginx" in image:
+        boot = [
+            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+            "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+            "/docker-entrypoint.sh: Configuration complete; ready for start up",
+        ]
+        if index < len(boot):
+            return boot[index]
+        ts = started + 10 * (index - len(boot) + 1)
+        stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(ts))
+        return '%s - - [%s] "GET / HTTP/1.1" 200 615 "-" "kube-probe/1.21" "-"' % (g["_ip"], stamp)
+    boot = ["%s INFO starting container %s (image %s)" % (_iso(started), c["Name"], c["Image"]),
+            "%s INFO ready" % _iso(started)]
+    if index < len(boot):
+        return boot[index]
+    n = index - len(boot) + 1
+    return "%s INFO heartbeat %d" % (_iso(started + 10 * n), n)
+
+
+@action(SERVICE, VERSION, "DescribeContainerLog",
+        params=("ContainerGroupId", "ContainerName", "Tail"))
+def describe_container_log(req):
+    p = req.params
+    gid = p.str("ContainerGroupId", required=True, max_len=64)
+    cname = p.str("ContainerName", required=True, max_len=63)
+    tail = p.int("Tail", default=200, min=1, max=1000)
+    g = _get_group(req, gid)
+    c = next((c for c in g["Containers"] if c["Name"] == cname), None)
+    if c is None:
+        raise not_found("Container", cname)
+    status = _group_state(req, g)[0]
+    if status == "Pending":
+        return {"Content": ""}
+    started = _started_at(g, req.lifecycle)
+    boot = 4 if "nginx" in c["Image"].lower() else 2
+    if g.get("_failed"):
+        lines = [_log_line(g, c, i, started) for i in range(boot)]
+        lines.append("%s ERROR %s: fatal error, exiting with code 1" % (_iso(started), c["Name"]))
+    else:
+        end = req.now() if g.get("_deleted_at") is None else g["_deleted_at"]
+        total = boot + max(0, int((end - started) // 10))
+        first = max(0, total - tail)
+        lines = [_log_line(g, c, i, started) for i in range(first, total)]
+    return {"Content": "\n".join(lines[-tail:]) + ("\n" if lines else "")}
+
+
+@action(SERVICE, VERSION, "DeleteContainerGroup", mutates=True,
+        params=("ContainerGroupId",))
+def delete_container_group(req):
+    gid = req.params.str("ContainerGroupId", required=True, max_len=64)
+    g = _get_group(req, gid)
+    if g.get("_deleted_at") is None:
+        g["_deleted_at"] = req.now()
+        req.store.put("container_group", gid, g)
+        _retain_ip(req, g)
+        if _group_state(req, g)[0] is None:          # lifecycle 0: gone at once
+            req.store.delete("container_group", gid)
+    return {}
+
+
+# ---------------------------------------------------------------------------------- image caches
+
+def _cache_state(req, cache):
+    now, life = req.now(), req.lifecycle
+    stages = CACHE_FAIL_STAGES if cache.get("_failed") else CACHE_STAGES
+    idx, name = _stage_index(cache["_created"], now, life, stages)
+    out = {"Status": name, "Reason": "", "SnapshotId": "", "ContainerGroupId": ""}
+    if idx >= 1:
+        out["ContainerGroupId"] = cache["_container_group"]
+    if name == "Ready":
+        out["SnapshotId"] = cache["_snapshot"]
+    if name == "Failed":
+        out["Reason"] = CACHE_FAIL_REASON
+    return out
+
+
+def _expired(req, cache):
+    return cache.get("_expire") is not None and req.now() >= cache["_expire"]
+
+
+def _live_caches(req):
+    out = []
+    for c in req.store.list("image_cache"):
+        if _expired(req, c):
+            req.store.delete("image_cache", c["ImageCacheId"])
+            continue
+        out.append(c)
+    return out
+
+
+def _live_cache(req, cid):
+    c = req.store.get("image_cache", cid)
+    if c is not None and _expired(req, c):
+        req.store.delete("image_cache", cid)
+        return None
+    return c
+
+
+def _cache_view(req, c):
+    state = _cache_state(req, c)
+    return {
+        "ImageCacheId": c["ImageCacheId"], "ImageCacheName": c["ImageCacheName"],
+        "Images": list(c["Images"]),
+        "ExpireTime": _fmt(c["_expire"]) if c.get("_expire") is not None else "",
+        "CreateTime": _fmt(c["_created"]), "Status": state["Status"],
+        "SnapshotId": state["SnapshotId"], "ImageCacheSize": c["ImageCacheSize"],
+        "Reason": state["Reason"], "ContainerGroupId": state["ContainerGroupId"],
+    }
+
+
+@action(SERVICE, VERSION, "CreateImageCache", mutates=True,
+        params=("ImageCacheName", "SubnetId", "SecurityGroupId", "Image.N", "ImageCacheSize",
+                "RetentionDays") + CREDENTIAL_PARAMS)
+def create_image_cache(req):
+    p = req.params
+    name = p.str("ImageCacheName", required=True, pattern=GROUP_NAME_RE, min_len=1, max_len=63)
+    subnet_id = p.str("SubnetId", required=True, max_len=64)
+    sg_id = p.str("SecurityGroupId", required=True, max_len=64)
+    images = p.list("Image", required=True)
+    if not images:
+        raise missing("Image.N")
+    if len(images) > 20:
+        raise invalid("Image.N", "At most 20 images.")
+    for i, image in enumerate(images):
+        if len(image) > 512 or not IMAGE_RE.match(image):
+            raise invalid("Image.%d" % (i + 1))
+    size = p.int("ImageCacheSize", default=20, min=20, max=500)
+    days = p.int("RetentionDays", min=1, max=36500)
+    credentials = _credentials(p)
+    subnet = _subnet(req, subnet_id)
+    sg = _security_group(req, sg_id)
+    if sg.get("VpcId") and subnet.get("VpcId") and sg["VpcId"] != subnet["VpcId"]:
+        raise invalid("SecurityGroupId", "The security group is not in the subnet's VPC.")
+    if not req.options.get("allow_duplicate_names") and any(c["ImageCacheName"] == name for c in _live_caches(req)):
+        raise conflict("ImageCacheNameDuplicate", "The image cache name '%s' is already in use." % name)
+    cid = new_id(req.rng, req.store, "image_cache")
+    now = req.now()
+    req.store.put("image_cache", cid, {
+        "ImageCacheId": cid, "ImageCacheName": name, "Images": images, "ImageCacheSize": size,
+        "RetentionDays": days, "_subnet": subnet_id, "_sg": sg_id, "_credentials": credentials,
+        "_created": now, "_expire": (now + days * 86400) if days else None,
+        "_failed": bool(req.fail_next("image_cache")), "_container_group": new_id(req.rng, req.store),
+        "_snapshot": new_id(req.rng, req.store),
+    })
+    return {"ImageCacheId": cid}
+
+
+@action(SERVICE, VERSION, "DescribeImageCache",
+        params=("ImageCacheId.N", "Image", "ImageCacheName") + PAGE_PARAMS)
+def describe_image_cache(req):
+    p = req.params
+    ids = p.list("ImageCacheId")
+    image = _opt(p, "Image", max_len=512)
+    name = _opt(p, "ImageCacheName", max_len=63)
+    marker, max_results = p.page(20, 100)
+    items = _live_caches(req)
+    if ids:
+        wanted = set(ids)
+        items = [c for c in items if c["ImageCacheId"] in wanted]
+    if image:
+        items = [c for c in items if any(image in i for i in c["Images"])]
+    if name:
+        items = [c for c in items if name in c["ImageCacheName"]]
+    page, next_marker, total = paginate([_cache_view(req, c) for c in items], marker, max_results)
+    return {"MaxResults": max_results, "Marker": next_marker, "TotalCount": total, "ImageCaches": page}
+
+
+@action(SERVICE, VERSION, "DeleteImageCache", mutates=True,
+        params=("ImageCacheId",))
+def delete_image_cache(req):
+    cid = req.params.str("ImageCacheId", required=True, max_len=64)
+    cache = _live_cache(req, cid)
+    if cache is None:
+        raise not_found("ImageCache", cid)
+    status = _cache_state(req, cache)["Status"]
+    if status in ("Preparing", "SnapshotCreating"):
+        raise conflict("InvalidImageCacheStatus",
+                       "The image cache '%s' cannot be deleted while %s." % (cid, status))
+    req.store.delete("image_cache", cid)
+    return {}

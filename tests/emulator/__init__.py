@@ -1,1 +1,0 @@
-"""The ksyun container API emulator (see README.md).  Standard library only; never imports plugins/."""
