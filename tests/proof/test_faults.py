@@ -3,9 +3,10 @@ that answers a share of all requests with a fault, over many seeds.
 
 The emulator (in-process, `--strict-params`, lifecycles of LIFECYCLE seconds) runs with
 `fault_rate` FAULT_RATE: each request may be throttled (409), answered 500 ServiceUnavailable or
-ServiceTimeout (a write answered ServiceTimeout lands 2 s later, the emulator's choice), stalled for STALL seconds (the modules run with `timeout: TIMEOUT`, below it, through
-`module_defaults` for `group/ksyun.cloud.ksyun`, so a stall is a read timeout and the stalled write
-still lands afterwards), dropped (closed, nothing applied) or, for writes, applied with its answer
+ServiceTimeout (a write answered ServiceTimeout lands 2 s later, the emulator's choice), stalled
+for STALL seconds (the modules run with `timeout: TIMEOUT`, below it, through `module_defaults` for
+`group/ksyun.cloud.ksyun`, so a stall is a read timeout and the stalled write still lands
+afterwards), dropped (closed, nothing applied) or, for writes, applied with its answer
 lost; and each created resource may end in its failure state (`fail_resource`).
 
 Per seed:
