@@ -42,7 +42,7 @@ What the document states (and the emulator enforces):
   created again under the same name within that time gets it back.
 - `ImageCacheId` must name a `Ready` cache ("只有状态为Ready时，才能正常使用该镜像缓存"); a cache
   cannot be deleted while `Preparing` or `SnapshotCreating`.
-- Image caches: `Image.N` 1..20, `ImageCacheSize` 20..500 (default 20), no `RetentionDays` = kept
+- Image caches: `Image.N` 1..20, `ImageCacheSize` 20..500 (default 20), `RetentionDays` 0..65536 (the SDK model), 0 or absent = kept
   for ever (ExpireTime "").  DescribeContainerLog `Tail` at most 1000 (default 200).  The status
   filter of DescribeContainerGroup knows Running, Succeeded and Failed.
 
@@ -738,7 +738,7 @@ def create_image_cache(req):
         if len(image) > 512 or not IMAGE_RE.match(image):
             raise invalid("Image.%d" % (i + 1))
     size = p.int("ImageCacheSize", default=20, min=20, max=500)
-    days = p.int("RetentionDays", min=1, max=36500)
+    days = p.int("RetentionDays", min=0, max=65536)   # the SDK model: at most 65536; 0 or absent: for ever
     credentials = _credentials(p)
     subnet = _subnet(req, subnet_id)
     sg = _security_group(req, sg_id)

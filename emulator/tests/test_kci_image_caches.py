@@ -70,7 +70,8 @@ BAD = [
     ({"ImageCacheSize": "19"}, "InvalidParameterValue", "ImageCacheSize"),
     ({"ImageCacheSize": "501"}, "InvalidParameterValue", "ImageCacheSize"),
     ({"ImageCacheSize": "big"}, "InvalidParameterValue", "ImageCacheSize"),
-    ({"RetentionDays": "0"}, "InvalidParameterValue", "RetentionDays"),
+    ({"RetentionDays": "-1"}, "InvalidParameterValue", "RetentionDays"),
+    ({"RetentionDays": "65537"}, "InvalidParameterValue", "RetentionDays"),
     ({"ImageRegistryCredential.1.Server": "hub"}, "MissingParameter", "ImageRegistryCredential.1.Username"),
 ]
 
@@ -94,6 +95,13 @@ def test_references_and_duplicates(kci_api):
     assert "cache" in kci_api.err("CreateImageCache", cache_params(), 400, "ImageCacheNameDuplicate")
     kci_api.err("CreateImageCache", cache_params(ImageCacheName="dry", DryRun="true"), 412, "DryRunOperation")
     assert kci_api.ok("DescribeImageCache")["TotalCount"] == 1
+
+
+@pytest.mark.parametrize("days,expires", [("0", False), ("65536", True)])
+def test_retention_days_bounds_of_the_sdk_model(kci_api, days, expires):
+    """The SDK model: at most 65536 days; 0 (like no value) keeps the cache for ever."""
+    cid = kci_api.ok("CreateImageCache", cache_params(RetentionDays=days))["ImageCacheId"]
+    assert bool(cache(kci_api, cid)["ExpireTime"]) is expires
 
 
 def test_lifecycle_and_delete_rules(slow):
