@@ -69,6 +69,7 @@ import re
 import time
 from datetime import datetime, timedelta
 
+from ansible_collections.ksyun.cloud.plugins.module_utils._compare import differences
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils import _module
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
@@ -121,11 +122,6 @@ def mask(value, keys):
 def show(value):
     """A value as written in messages: JSON text (strings quoted, None as null)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def differences(have, want):
-    """{option: (have, want)} for every option of `want` whose value differs in `have`."""
-    return dict((k, (have.get(k), v)) for k, v in want.items() if have.get(k) != v)
 
 
 _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?$")
@@ -291,9 +287,18 @@ class KsyunResource(object):
 
     def unread(self):
         """The `unreadable` options this task sets (a module adds paths of nested ones)."""
-        return [o for o in self.unreadable if self.params.get(o) is not None]
+        return [o for o in self.unreadable if self.param_is_defined(o)]
 
     # ------------------------------------------------------------------ helpers for modules
+    def param_is_defined(self, option):
+        """Whether the task sets `option`: the one answer to "did the user set this option". An option
+        without a default that the task leaves out (or sets to null, or omits) is None after validation."""
+        return self.params.get(option) is not None
+
+    def defined(self, *options):
+        """{option: value} of those of `options` the task sets."""
+        return {o: self.params[o] for o in options if self.param_is_defined(o)}
+
     @property
     def changed(self):
         """Whether the task changed something (kept by the KsyunModule, so a later failure reports it)."""
