@@ -46,7 +46,7 @@ class Tail(threading.Thread):
     """Shows the lines appended to `path` (each with `label`) until stopped, then the rest."""
 
     def __init__(self, path, label, show=display.display):
-        super(Tail, self).__init__(name="ksyun-progress")
+        super().__init__(name="ksyun-progress")
         self.daemon = True
         self.path, self.label, self.show = path, label, show
         self.stopped = threading.Event()
@@ -85,7 +85,7 @@ class ProgressAction(ActionBase):
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
-        result = super(ProgressAction, self).run(tmp, task_vars)
+        result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         wrap_async = self._task.async_val and not self._connection.has_native_async
         if wrap_async or getattr(self._connection, "transport", None) not in LOCAL:
