@@ -98,6 +98,9 @@ DEFAULTS_PLAY = """
 - hosts: localhost
   gather_facts: false
   collections: [ksyun.cloud]
+  # the defaults of the module whose action the others use must not reach them
+  module_defaults:
+    ksyun.cloud.kce_cluster: {{k8s_version: v1.15.5, vpc_id: 31e21dca-c92e-4b06-a8ce-xxxxxx}}
   vars:
     api: {{endpoint_url: "{url}", access_key: "{ak}", secret_key: "{sk}", region: cn-beijing-6}}
   tasks:
@@ -121,9 +124,10 @@ DEFAULTS_PLAY = """
 
 
 def test_routed_modules_keep_their_module_defaults_and_show_progress():
-    """kci_image_cache's action is routed to the one progress action plugin (meta/runtime.yml): the
-    module's own name and the ksyun action group still carry module_defaults (here the only source of
-    the endpoint and the keys), and the progress shows under the name the task used."""
+    """kci_image_cache's action is the one progress action plugin (kce_cluster's, by meta/runtime.yml):
+    the module's own name and the ksyun action group still carry module_defaults (here the only source
+    of the endpoint and the keys), kce_cluster's defaults do not reach it, and the progress shows under
+    the name the task used."""
     with tempfile.TemporaryDirectory(prefix="ksyun-progress-") as work:
         emu = EmulatorProcess(work, "--strict-params", "--lifecycle-seconds", "1")
         try:

@@ -74,10 +74,13 @@ def test_every_waiting_module_runs_through_the_one_progress_action():
                      if f.endswith(".py") and "  - ksyun.cloud.wait\n" in open(os.path.join(modules, f)).read())
     actions = sorted(f[:-3] for f in os.listdir(os.path.join(repo, "plugins", "action")) if f.endswith(".py"))
     with open(os.path.join(repo, "meta", "runtime.yml")) as f:
-        routed = (yaml.safe_load(f).get("plugin_routing") or {}).get("action") or {}
+        routing = yaml.safe_load(f).get("plugin_routing") or {}
+    # an `action:` redirect would resolve the task, and its module_defaults, to the action's name
+    assert "action" not in routing
+    routed = routing.get("modules") or {}
     assert len(waiting) == 5 and actions == ["kce_cluster"]
     for name in waiting:
-        action = name if name in actions else routed.get(name, {}).get("redirect", "").replace("ksyun.cloud.", "")
+        action = name if name in actions else routed.get(name, {}).get("action_plugin", "").replace("ksyun.cloud.", "")
         assert action == "kce_cluster", "%s: no action plugin shows its progress" % name
     assert sorted(routed) == sorted(set(waiting) - set(actions))
     from ansible_collections.ksyun.cloud.plugins.action.kce_cluster import ActionModule
