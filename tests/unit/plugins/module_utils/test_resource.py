@@ -142,8 +142,9 @@ def fast(monkeypatch):
     monkeypatch.setattr(_resource.time, "sleep", lambda s: None)
 
 
-def run(world, capsys, check=False, diff=False, **args):
-    Thing.world = world
+def run(world, capsys, check=False, diff=False, module=None, **args):
+    module = module or Thing
+    module.world = world
     args = dict(CREDS, **args)
     if check:
         args["_ansible_check_mode"] = True
@@ -151,7 +152,7 @@ def run(world, capsys, check=False, diff=False, **args):
         args["_ansible_diff"] = True
     with patch_module_args(args):
         with pytest.raises(SystemExit) as info:
-            Thing.run_module()
+            module.run_module()
     out = json.loads(capsys.readouterr().out)
     out["rc"] = info.value.code
     return out
@@ -798,14 +799,7 @@ class Batch(KsyunToolbox):
 
 
 def run_batch(world, capsys, check=False, **args):
-    Batch.world = world
-    args = dict(CREDS, _ansible_diff=True, _ansible_check_mode=check, **args)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as info:
-            Batch.run_module()
-    out = json.loads(capsys.readouterr().out)
-    out["rc"] = info.value.code
-    return out
+    return run(world, capsys, check=check, diff=True, module=Batch, **args)
 
 
 def test_a_toolbox_module_runs_its_own_flow_with_writes_diff_and_result(capsys):
