@@ -1,7 +1,7 @@
 """The progress of long waits, as a person running `ansible-playbook` sees it.
 
 The modules that wait (kce_cluster, kce_node, kce_kubeconfig, kci_container_group, kci_image_cache)
-run through the collection's action plugin (plugins/plugin_utils/_progress.py), which shows each
+run through the collection's one action plugin (plugins/plugin_utils/_progress.py), which shows each
 status the wait reaches while the task runs. Played against an emulator whose lifecycle stages last
 one second; the output must show the statuses in order, inside the task, before its result.
 """
