@@ -141,6 +141,7 @@ MODULE_KWARGS = dict(
                  ["charge_type", "Spot", ["spot_strategy"]]],
 )
 
+
 # ------------------------------------------------------------------------------ pure helpers
 
 def num(value):
