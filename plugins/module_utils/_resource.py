@@ -122,7 +122,7 @@ def state_option(*choices):
 def mask(value, keys):
     """A copy of a JSON-like value with the values of dict keys named in `keys` replaced by MASK."""
     if isinstance(value, dict):
-        return dict((k, MASK if k in keys and v is not None else mask(v, keys)) for k, v in value.items())
+        return {k: MASK if k in keys and v is not None else mask(v, keys) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [mask(v, keys) for v in value]
     return value
@@ -525,21 +525,21 @@ class KsyunResource(KsyunToolbox):
         if not keep_before:
             self.before = have
         diffs = differences(have, self.wanted())
-        fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
+        fixed = {k: v for k, v in diffs.items() if k not in self.mutable}
         if fixed:
             # what the task asks for, also shown (diff mode) when it fails
-            self.after = dict(have, **dict((k, v[1]) for k, v in diffs.items()))
+            self.after = {**have, **{k: v[1] for k, v in diffs.items()}}
             if self.recreatable and self.params.get("recreate"):
                 return self._recreate(current, diffs)
             self.immutable_changed(current, fixed)
         self.warn_unread(current)
-        changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
-        self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
+        changes = {k: v for k, v in diffs.items() if k in self.mutable}
+        self.after = {**have, **{k: v[1] for k, v in changes.items()}}
         if changes:
             if self.check_mode:
                 self.changed = True
                 return self.predicted(current)
-            wanted = dict((k, v[1]) for k, v in changes.items())
+            wanted = {k: v[1] for k, v in changes.items()}
 
             def updated():
                 raw = self.get()
@@ -593,7 +593,7 @@ class KsyunResource(KsyunToolbox):
         return None
 
     def _recreate(self, current, diffs):
-        self.after = dict(self.before, **dict((k, v[1]) for k, v in diffs.items()))
+        self.after = {**self.before, **{k: v[1] for k, v in diffs.items()}}
         if self.check_mode:
             self.changed = True
             return self.predicted(None)

@@ -146,7 +146,7 @@ class KcrAccount(KsyunToolbox):
 
         Resending is safe (registering twice or setting the same password twice changes nothing), so a
         write whose answer was lost is sent again, at most RESENDS times; `self.resent` records it."""
-        answers = dict((code, key) for key, code in kcr.ACCOUNT_ANSWERS.items())
+        answers = {code: key for key, code in kcr.ACCOUNT_ANSWERS.items()}
         for attempt in range(RESENDS + 1):
             try:
                 self.write(lambda: action(self.client, self.params["password"]))

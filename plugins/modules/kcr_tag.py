@@ -180,8 +180,8 @@ class KcrTag(KsyunToolbox):
         wanted = self.wanted_tags
         # the tag filter takes at most LIST_MAX values; with more, list them all
         filters = {"tag": wanted} if len(wanted) <= kcr.LIST_MAX else None
-        return dict((t["TagName"], t) for t in kcr.describe_tags(self.client, repo, filters=filters)
-                    if t.get("TagName") in wanted and t.get("RepoName", repo) == repo)
+        return {t["TagName"]: t for t in kcr.describe_tags(self.client, repo, filters=filters)
+                if t.get("TagName") in wanted and t.get("RepoName", repo) == repo}
 
     def apply(self):
         found = self.get()

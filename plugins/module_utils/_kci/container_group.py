@@ -362,7 +362,7 @@ def group_view(raw):
 
 def wanted_view(p):
     """The comparable options the task sets, in the shape of group_view()."""
-    want = pruned(dict((k, p[k]) for k in COMPARED))
+    want = pruned({k: p[k] for k in COMPARED})
     if "security_group_ids" in want:
         want["security_group_ids"] = sorted(want["security_group_ids"])
     for key in ("cpu", "memory"):
