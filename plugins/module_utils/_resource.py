@@ -2,11 +2,20 @@
 # Copyright: ksyun.cloud developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The base of every resource module: present/absent, check mode, diff, waits, lost answers.
+"""The base of every resource module: a toolbox, and the present/absent flow of single objects on it.
 
 This is a private module of the ksyun.cloud collection; it may change without notice.
 
-A resource module is one small class on `KsyunResource` (hetzner.hcloud's shape) and a short main()::
+Two shapes, on purpose (hetzner.hcloud's `_base.py` is a toolbox too):
+
+- `KsyunToolbox`, which every module uses: check-mode-safe `write()` with lost-answer re-reads,
+  deadline waits with progress (`wait_for()`), "did the task set this option" (`param_is_defined()`,
+  `defined()`), secrets hidden from every output (`hide()`), the diff and the result (`exit()`). A
+  module whose work is not one object (kcr_tag: several tags; kce_node: a group of nodes; kcr_account:
+  an account; kce_kubeconfig: a file) implements `apply()` on it.
+- `KsyunResource` (and `NamedResource`), the flow of a single object on the toolbox, below.
+
+A single-object module is one small class on `KsyunResource` and a short main()::
 
     class KcrRepository(KsyunResource):
         represent = "repository"              # the result key
@@ -69,6 +78,7 @@ import re
 import time
 from datetime import datetime, timedelta
 
+from ansible_collections.ksyun.cloud.plugins.module_utils._compare import differences
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils import _module
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, snake
@@ -112,7 +122,7 @@ def state_option(*choices):
 def mask(value, keys):
     """A copy of a JSON-like value with the values of dict keys named in `keys` replaced by MASK."""
     if isinstance(value, dict):
-        return dict((k, MASK if k in keys and v is not None else mask(v, keys)) for k, v in value.items())
+        return {k: MASK if k in keys and v is not None else mask(v, keys) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [mask(v, keys) for v in value]
     return value
@@ -121,11 +131,6 @@ def mask(value, keys):
 def show(value):
     """A value as written in messages: JSON text (strings quoted, None as null)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def differences(have, want):
-    """{option: (have, want)} for every option of `want` whose value differs in `have`."""
-    return dict((k, (have.get(k), v)) for k, v in want.items() if have.get(k) != v)
 
 
 _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?$")
@@ -159,26 +164,26 @@ def survivor(objects, ident, created="CreateTime"):
     return min(objects, key=key)
 
 
-class KsyunResource(object):
-    """One resource kind: the module's options, reads and writes; the flow is here."""
+class KsyunToolbox(object):
+    """The toolbox every module of the collection builds on (hetzner.hcloud's `_base.py` shape): the
+    module and its client, "did the task set this option" (`param_is_defined()`), check-mode-safe
+    writes that re-read a lost answer (`write()`), deadline waits with progress (`wait_for()`), secrets
+    hidden from every output (`hide()`), the diff and the result (`exit()`).
 
-    #: the result key holding the resource (e.g. "cluster")
+    A module on the toolbox alone (its own flow: several objects, a file, an account) implements
+    `apply()`: it returns what the result holds under `represent` (none when `represent` is None),
+    and fills `before` / `after` (the diff) and `result` (further keys); a KsyunError it raises fails
+    the task with `so_far()` in the result. Single objects use `KsyunResource`, the present/absent
+    flow on this toolbox.
+    """
+
+    #: the result key holding the resource (e.g. "cluster"); None: no such key
     represent = None
     #: what the resource is called in messages (default: `represent` with spaces)
     label = None
     #: the module's own options (the common ones are added); AnsibleModule keyword arguments
     argument_spec = {}
     module_kwargs = {}
-    #: options the API can change on an existing resource
-    mutable = ()
-    #: True when a differing immutable option with ``recreate: true`` deletes and creates again
-    recreatable = False
-    #: options only a create uses whose value no read returns: they cannot be compared, so a task that
-    #: sets one on an existing resource gets a warning naming it (never a silent ``ok``)
-    unreadable = ()
-    #: True when the API keeps the resource's identifying name unique (a second create of it is refused):
-    #: then a create that timed out may be sent again after the re-reads, since it cannot duplicate
-    unique = True
 
     def __init__(self, module):
         self.m = module
@@ -188,9 +193,7 @@ class KsyunResource(object):
         self.before = None
         self.after = None
         self.result = {}
-        self.owned = False        # True once a create answer of this run returned the id it made
         self.refused = None       # the error of the last write that was refused but whose effect is there
-        self.last_read = None     # the created object as reconcile() read it (the first poll of the wait)
 
     # ------------------------------------------------------------------ building and running
     @classmethod
@@ -208,12 +211,11 @@ class KsyunResource(object):
         problem = self.validate()
         if problem:
             self.fail(problem)
-        with self.m.fail_on_error():
-            if self.params.get("state", "present") == "absent":
-                final = self.absent()
-            else:
-                final = self.present()
-        self.exit(final)
+        try:
+            final = self.apply()
+        except KsyunError as err:
+            self.m.fail_error(err, **self.so_far())
+        self.exit(final, **self.so_far())
 
     # ------------------------------------------------------------------ hooks (override)
     @staticmethod
@@ -226,38 +228,13 @@ class KsyunResource(object):
         """A message for invalid options (checked before any API call), or None."""
         return None
 
-    def get(self):
+    def apply(self):
+        """Do what the task asks (its options valid); returns what the result holds under `represent`."""
         raise NotImplementedError
 
-    def view(self, raw):
-        """{option: value} of what the module manages, from an API object (never secrets)."""
+    def so_far(self):
+        """Further result keys saying what the run did so far: in the result, a failed one too."""
         return {}
-
-    def wanted(self):
-        """{option: value} the task asks for; only the options it set."""
-        return {}
-
-    def before_create(self):
-        """Reads (and checks) a create needs, in check mode too: a real run would fail the same way."""
-        return None
-
-    def create(self):
-        raise NotImplementedError
-
-    def find_created(self):
-        """After a create whose answer was lost: the id of what it made, or None (default: get())."""
-        raw = self.get()
-        return self.ident(raw) if raw is not None else None
-
-    def update(self, current, changes):
-        raise NotImplementedError
-
-    def before_delete(self, current):
-        """Reads (and checks) a delete needs, in check mode too: a real run would fail the same way."""
-        return None
-
-    def delete(self, current):
-        raise NotImplementedError
 
     def ident(self, raw):
         """The id of an API object."""
@@ -271,29 +248,20 @@ class KsyunResource(object):
         """The status shown in wait messages."""
         return None
 
-    def ready(self, raw):
-        return True
-
-    def failed(self, raw):
-        return False
-
     def detail(self, raw):
         """What the wait messages add about the last state (a failure reason...), or None."""
         return None
 
-    def deleting(self, raw):
-        """True when the resource is already being deleted ("absent, in progress")."""
-        return False
-
-    def predicted(self, current):
-        """In check mode, the resource a real run would return (default: the current one, or None)."""
-        return current
-
-    def unread(self):
-        """The `unreadable` options this task sets (a module adds paths of nested ones)."""
-        return [o for o in self.unreadable if self.params.get(o) is not None]
-
     # ------------------------------------------------------------------ helpers for modules
+    def param_is_defined(self, option):
+        """Whether the task sets `option`: the one answer to "did the user set this option". An option
+        without a default that the task leaves out (or sets to null, or omits) is None after validation."""
+        return self.params.get(option) is not None
+
+    def defined(self, *options):
+        """{option: value} of those of `options` the task sets."""
+        return {o: self.params[o] for o in options if self.param_is_defined(o)}
+
     @property
     def changed(self):
         """Whether the task changed something (kept by the KsyunModule, so a later failure reports it)."""
@@ -418,6 +386,99 @@ class KsyunResource(object):
                            what=what, describe=describe,
                            interval=POLL_START, growth=POLL_GROWTH, max_interval=POLL_MAX)
 
+    # ------------------------------------------------------------------ result
+    def _diff_result(self):
+        if not self.module._diff:
+            return {}
+        return dict(diff=dict(before=self.before or {}, after=self.after or {}))
+
+    def exit(self, final, **extra):
+        result = dict(self.result)
+        if self.represent:
+            result[self.represent] = self.to_dict(final) if final is not None else {}
+        result.update(self._diff_result())
+        result.update(extra)
+        self.m.exit(changed=self.changed, **result)
+
+
+class KsyunResource(KsyunToolbox):
+    """One resource kind on the toolbox: the present/absent flow of a single object (the module
+    docstring above). The module supplies its options, reads and writes."""
+
+    #: options the API can change on an existing resource
+    mutable = ()
+    #: True when a differing immutable option with ``recreate: true`` deletes and creates again
+    recreatable = False
+    #: options only a create uses whose value no read returns: they cannot be compared, so a task that
+    #: sets one on an existing resource gets a warning naming it (never a silent ``ok``)
+    unreadable = ()
+    #: True when the API keeps the resource's identifying name unique (a second create of it is refused):
+    #: then a create that timed out may be sent again after the re-reads, since it cannot duplicate
+    unique = True
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.owned = False        # True once a create answer of this run returned the id it made
+        self.last_read = None     # the created object as reconcile() read it (the first poll of the wait)
+
+    def apply(self):
+        if self.params.get("state", "present") == "absent":
+            return self.absent()
+        return self.present()
+
+    # ------------------------------------------------------------------ hooks (override)
+    def get(self):
+        raise NotImplementedError
+
+    def view(self, raw):
+        """{option: value} of what the module manages, from an API object (never secrets)."""
+        return {}
+
+    def wanted(self):
+        """{option: value} the task asks for; only the options it set."""
+        return {}
+
+    def before_create(self):
+        """Reads (and checks) a create needs, in check mode too: a real run would fail the same way."""
+        return None
+
+    def create(self):
+        raise NotImplementedError
+
+    def find_created(self):
+        """After a create whose answer was lost: the id of what it made, or None (default: get())."""
+        raw = self.get()
+        return self.ident(raw) if raw is not None else None
+
+    def update(self, current, changes):
+        raise NotImplementedError
+
+    def before_delete(self, current):
+        """Reads (and checks) a delete needs, in check mode too: a real run would fail the same way."""
+        return None
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def ready(self, raw):
+        return True
+
+    def failed(self, raw):
+        return False
+
+    def deleting(self, raw):
+        """True when the resource is already being deleted ("absent, in progress")."""
+        return False
+
+    def predicted(self, current):
+        """In check mode, the resource a real run would return (default: the current one, or None)."""
+        return current
+
+    def unread(self):
+        """The `unreadable` options this task sets (a module adds paths of nested ones)."""
+        return [o for o in self.unreadable if self.param_is_defined(o)]
+
+    # ------------------------------------------------------------------ waits
     def wait_ready(self, raw=None):
         """With ``wait``: poll get() until ready() (fail fast on failed()); returns the last object."""
         if not self.params.get("wait", True):
@@ -464,21 +525,21 @@ class KsyunResource(object):
         if not keep_before:
             self.before = have
         diffs = differences(have, self.wanted())
-        fixed = dict((k, v) for k, v in diffs.items() if k not in self.mutable)
+        fixed = {k: v for k, v in diffs.items() if k not in self.mutable}
         if fixed:
             # what the task asks for, also shown (diff mode) when it fails
-            self.after = dict(have, **dict((k, v[1]) for k, v in diffs.items()))
+            self.after = {**have, **{k: v[1] for k, v in diffs.items()}}
             if self.recreatable and self.params.get("recreate"):
                 return self._recreate(current, diffs)
             self.immutable_changed(current, fixed)
         self.warn_unread(current)
-        changes = dict((k, v) for k, v in diffs.items() if k in self.mutable)
-        self.after = dict(have, **dict((k, v[1]) for k, v in changes.items()))
+        changes = {k: v for k, v in diffs.items() if k in self.mutable}
+        self.after = {**have, **{k: v[1] for k, v in changes.items()}}
         if changes:
             if self.check_mode:
                 self.changed = True
                 return self.predicted(current)
-            wanted = dict((k, v[1]) for k, v in changes.items())
+            wanted = {k: v[1] for k, v in changes.items()}
 
             def updated():
                 raw = self.get()
@@ -532,7 +593,7 @@ class KsyunResource(object):
         return None
 
     def _recreate(self, current, diffs):
-        self.after = dict(self.before, **dict((k, v[1]) for k, v in diffs.items()))
+        self.after = {**self.before, **{k: v[1] for k, v in diffs.items()}}
         if self.check_mode:
             self.changed = True
             return self.predicted(None)
@@ -587,19 +648,6 @@ class KsyunResource(object):
         self.wait_gone()
         return None
 
-    # ------------------------------------------------------------------ result
-    def _diff_result(self):
-        if not self.module._diff:
-            return {}
-        return dict(diff=dict(before=self.before or {}, after=self.after or {}))
-
-    def exit(self, final, **extra):
-        result = dict(self.result)
-        result[self.represent] = self.to_dict(final) if final is not None else {}
-        result.update(self._diff_result())
-        result.update(extra)
-        self.m.exit(changed=self.changed, **result)
-
 
 class NamedResource(KsyunResource):
     """A resource the task finds by its id (option `id_option`) or by a name the API does not
@@ -627,7 +675,7 @@ class NamedResource(KsyunResource):
     unique = False
 
     def __init__(self, module):
-        super(NamedResource, self).__init__(module)
+        super().__init__(module)
         self.known_ids = set()   # ids of the objects of the name seen so far
 
     def describe(self, ids=None, name=None):

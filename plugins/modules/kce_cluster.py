@@ -525,11 +525,11 @@ class KceCluster(NamedResource):
     def validate(self):
         params = self.params
         for option in ("cluster_id", "name"):
-            if params[option] is not None and not params[option].strip():
+            if self.param_is_defined(option) and not params[option].strip():
                 return "%s must not be empty" % option
         if params["state"] == "absent":
             return None
-        if params["name"] is not None:
+        if self.param_is_defined("name"):
             problem = check_name(params["name"])
             if problem:
                 return problem
@@ -545,8 +545,8 @@ class KceCluster(NamedResource):
         return None
 
     def before_create(self):
-        super(KceCluster, self).before_create()   # an id only finds an existing cluster
-        missing = [o for o in CREATE_REQUIRED if self.params[o] is None]
+        super().before_create()   # an id only finds an existing cluster
+        missing = [o for o in CREATE_REQUIRED if not self.param_is_defined(o)]
         if not (self.params["instance_sets"] or self.params["existed_epc_sets"]):
             missing.append("instance_sets or existed_epc_sets")
         if missing:
@@ -578,25 +578,20 @@ class KceCluster(NamedResource):
         return have
 
     def wanted(self):
-        want = {}
-        for option, dummy in COMPARED:
-            if self.params[option] is not None:
-                want[option] = self.params[option]
+        want = self.defined(*(option for option, dummy in COMPARED))
         for option in ("pod_cidr", "service_cidr"):
             if option in want:
-                want[option] = str(ipaddress.ip_network(u"%s" % want[option].strip()))
+                want[option] = str(ipaddress.ip_network(want[option].strip()))
         if self.resource_id is None:
             # a create (nothing found): also show what only a create sends, secrets masked
-            for option in CREATE_ONLY:
-                if self.params[option] is not None:
-                    want[option] = mask(self.params[option], SECRETS)
+            want.update((option, mask(value, SECRETS)) for option, value in self.defined(*CREATE_ONLY).items())
         return want
 
     def while_deleting(self, current):
         if self.params["cluster_id"]:
             # an id never creates: a cluster being deleted under it fails now, not after waiting for it to go
             self.fail("cluster %s is being deleted: it cannot be kept or changed" % self.ident(current))
-        super(KceCluster, self).while_deleting(current)
+        super().while_deleting(current)
 
     # ------------------------------------------------------------------ writes
     def create(self):

@@ -237,7 +237,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CLUSTER_KWARGS, OnCluster, cluster_argument_spec
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, KsyunResource, wait_options
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, KsyunToolbox, wait_options
 
 try:
     import yaml
@@ -416,8 +416,8 @@ def dest_problem(path):
     return None
 
 
-class KceKubeconfig(OnCluster, KsyunResource):
-    represent = "kubeconfig"
+class KceKubeconfig(OnCluster, KsyunToolbox):
+    label = "kubeconfig"
     mode = None
     argument_spec = dict(
         public=dict(type="bool", default=True),
@@ -433,7 +433,7 @@ class KceKubeconfig(OnCluster, KsyunResource):
     module_kwargs = CLUSTER_KWARGS
 
     def __init__(self, module):
-        super(KceKubeconfig, self).__init__(module)
+        super().__init__(module)
         self.own = None          # merge: the cluster's entries, from the downloaded kubeconfig
         self.entry_name = None   # merge: the name of its cluster and user entries
         self.context_name = None
@@ -451,7 +451,7 @@ class KceKubeconfig(OnCluster, KsyunResource):
             if p[option] and not p["merge"]:
                 return ("%s is used only with merge=true (without it dest becomes the downloaded kubeconfig "
                         "whole, with its own context)" % option)
-        if p["context_name"] is not None and not p["context_name"].strip():
+        if self.param_is_defined("context_name") and not p["context_name"].strip():
             return "context_name must not be empty"
         mode = p["mode"]
         # an unquoted YAML 0600 arrives as the number 384, which the file modules take as that mode; a
@@ -536,12 +536,8 @@ class KceKubeconfig(OnCluster, KsyunResource):
             self.result["context_name"] = self.context_name
         return content
 
-    def run(self):
-        problem = self.validate()
-        if problem:
-            self.fail(problem)
-        with self.m.fail_on_error():
-            content = self.download()
+    def apply(self):
+        content = self.download()
         if self.params["dest"]:
             try:
                 self.write_file(self.params["dest"], content.encode("utf-8"))
@@ -549,7 +545,7 @@ class KceKubeconfig(OnCluster, KsyunResource):
                 # the error names a path, never the content
                 self.fail("cannot write dest %s: %s%s" % (self.params["dest"], to_native(err.strerror or err),
                                                           ": %s" % err.filename if err.filename else ""))
-        self.exit_file()
+        return None
 
     def describe(self, path, data):
         """The diff view of the file (content masked, or the entries a merge manages), {} when none."""
@@ -672,11 +668,9 @@ class KceKubeconfig(OnCluster, KsyunResource):
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
-    def exit_file(self):
-        result = dict(self.result)
-        if self.module._diff and self.params["dest"]:
-            result["diff"] = dict(before=self.before or {}, after=self.after or {})
-        self.m.exit(changed=self.changed, **result)
+    def _diff_result(self):
+        # the diff is the file's: none without dest
+        return super()._diff_result() if self.params["dest"] else {}
 
 
 def masked_part(cluster):

@@ -300,7 +300,7 @@ from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CL
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
-    KsyunResource, state_option, wait_options)
+    KsyunToolbox, state_option, wait_options)
 
 #: NodePara keys the module sets itself
 OWN_KEYS = ("MaxCount", "MinCount", "InstanceName", "InstanceNameSuffix")
@@ -384,7 +384,7 @@ def batches(items, size=DELETE_BATCH):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-class KceNode(OnCluster, KsyunResource):
+class KceNode(OnCluster, KsyunToolbox):
     represent = "nodes"
     argument_spec = dict(
         source=dict(type="str", default="new", choices=["new", "existing", "epc"]),
@@ -404,7 +404,7 @@ class KceNode(OnCluster, KsyunResource):
     module_kwargs = CLUSTER_KWARGS
 
     def __init__(self, module):
-        super(KceNode, self).__init__(module)
+        super().__init__(module)
         self.added = []
         self.removed = []
         self.reconciled = []
@@ -425,16 +425,16 @@ class KceNode(OnCluster, KsyunResource):
             return "instance_ids must list at least one id, and no empty one"
         if ids is not None and len(set(ids)) != len(ids):
             return "instance_ids lists an id twice: %s" % ", ".join(sorted(set(i for i in ids if ids.count(i) > 1)))
-        if p["name"] is not None and not p["name"].strip():
+        if self.param_is_defined("name") and not p["name"].strip():
             return "name must not be empty"
         if p["state"] == "absent":
-            if ids is None and p["name"] is None:
+            if ids is None and not self.param_is_defined("name"):
                 return "state=absent needs instance_ids or name (the group to remove)"
-            if ids is not None and p["name"] is not None:
+            if ids is not None and self.param_is_defined("name"):
                 return "state=absent takes instance_ids or name, not both"
             return None
         if p["source"] == "new":
-            if p["name"] is None or p["count"] is None:
+            if not self.param_is_defined("name") or not self.param_is_defined("count"):
                 return "source=new needs name (the worker group) and count"
             if p["count"] < 0:
                 return "count must not be negative, got %d" % p["count"]
@@ -483,22 +483,14 @@ class KceNode(OnCluster, KsyunResource):
         return [n for n in found if n.get("InstanceId") in wanted]
 
     # ------------------------------------------------------------------ the flow
-    def run(self):
-        problem = self.validate()
-        if problem:
-            self.fail(problem)
-        try:
-            cluster = self.find_cluster()
-            if self.params["state"] == "absent":
-                final = self.absent_nodes(cluster)
-            elif cluster is None and self.check_mode:
-                return self.cluster_not_there_yet()
-            else:
-                self.running_cluster(cluster, need="adding nodes")
-                final = self.present_group() if self.params["source"] == "new" else self.present_servers()
-        except KsyunError as err:
-            self.m.fail_error(err, **self.so_far())
-        self.exit(final, **self.so_far())
+    def apply(self):
+        cluster = self.find_cluster()
+        if self.params["state"] == "absent":
+            return self.absent_nodes(cluster)
+        if cluster is None and self.check_mode:
+            return self.cluster_not_there_yet()
+        self.running_cluster(cluster, need="adding nodes")
+        return self.present_group() if self.params["source"] == "new" else self.present_servers()
 
     def cluster_not_there_yet(self):
         """Check mode of a play that creates the cluster in an earlier task: predict, do not fail."""
@@ -539,7 +531,7 @@ class KceNode(OnCluster, KsyunResource):
         else:
             kept, surplus = ranked, []
         missing = max(0, count - len(kept))
-        if missing and p["node_para"] is None:
+        if missing and not self.param_is_defined("node_para"):
             self.fail("the group %s of %s has %d node(s), count is %d: adding nodes needs node_para"
                       % (name, self.cluster_text(), len(kept), count))
         # numbered on from every node of that name, deleting ones too: no two nodes share a name
@@ -586,7 +578,7 @@ class KceNode(OnCluster, KsyunResource):
     def add_new(self, missing, start):
         para = dict(self.params["node_para"], MaxCount=missing, MinCount=missing, InstanceName=self.params["name"],
                     InstanceNameSuffix=start)
-        if self.params["instance_password"] is not None and para.get("InstancePassword") is None:
+        if self.param_is_defined("instance_password") and para.get("InstancePassword") is None:
             para["InstancePassword"] = self.params["instance_password"]
         answer = kce.add_cluster_instances(self.client, self.cluster_id, [{"NodeRole": "Worker", "NodePara": [para]}])
         return [i["InstanceId"] for i in answer.get("InstanceSet") or []]
@@ -709,7 +701,7 @@ class KceNode(OnCluster, KsyunResource):
             paras = []
             for iid in ids:
                 para = dict(p["kec_para"] or {}, InstanceId=iid, ImageId=p["image_id"])
-                if p["instance_password"] is not None:
+                if self.param_is_defined("instance_password"):
                     para["InstancePassword"] = p["instance_password"]
                 for n, key in enumerate(p["key_id"] or []):
                     para["KeyId.%d" % (n + 1)] = key
@@ -760,7 +752,7 @@ class KceNode(OnCluster, KsyunResource):
             # no cluster, or its nodes are already going: nothing to remove
             self.before = self.after = {}
             return []
-        if p["instance_ids"] is not None:
+        if self.param_is_defined("instance_ids"):
             found = dict((n["InstanceId"], n) for n in self.nodes_of(p["instance_ids"]))
             nodes = [found[i] for i in p["instance_ids"] if i in found]
             masters = sorted("%s (%s)" % (n["InstanceId"], n.get("InstanceRole")) for n in nodes

@@ -301,7 +301,7 @@ ARGUMENT_SPEC = dict(
     subnet_id=dict(type="list", elements="str"),
     vpc_id=dict(type="list", elements="str"),
     availability_zone=dict(type="list", elements="str"),
-    status=dict(type="list", elements="str", choices=["Running", "Succeeded", "Failed"]),
+    status=dict(type="list", elements="str", choices=list(kci.GROUP_STATUSES)),
     project_ids=dict(type="list", elements="int"),
     logs=dict(type="bool", default=False),
     log_tail=dict(type="int", default=200),

@@ -213,91 +213,39 @@ reconciled:
       type: str
 """
 
-from datetime import datetime
-
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import NamedResource, state_option, wait_options
-
-#: CreateImageCache as the document's table states it
-NAME_MAX = 63
-IMAGES_MAX = 20
-SIZE_MIN = 20
-SIZE_MAX = 500
-RETENTION_DAYS_MAX = 65536   # the SDK model: "最大65536天，不填写或者0则表示永久保留" (0: for ever)
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-def retention_days(cache):
-    """The whole days between CreateTime and ExpireTime; None when it never expires (or cannot be read)."""
-    try:
-        created = datetime.strptime(cache.get("CreateTime") or "", TIME_FORMAT)
-        expires = datetime.strptime(cache.get("ExpireTime") or "", TIME_FORMAT)
-    except ValueError:
-        return None
-    return int(round((expires - created).total_seconds() / 86400.0))
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import image_cache as shapes
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import NamedResource
 
 
 class KciImageCache(NamedResource):
     represent = "image_cache"
-    argument_spec = dict(
-        name=dict(type="str"),
-        image_cache_id=dict(type="str"),
-        images=dict(type="list", elements="str"),
-        subnet_id=dict(type="str"),
-        security_group_id=dict(type="str"),
-        size=dict(type="int"),
-        retention_days=dict(type="int"),
-        image_registry_credentials=dict(type="list", elements="dict", options=kci.CREDENTIAL_SPEC),
-        recreate=dict(type="bool", default=False),
-        **state_option("present", "absent")
-    )
-    argument_spec.update(wait_options(1200))
-    module_kwargs = dict(
-        required_one_of=[["name", "image_cache_id"]],
-        required_if=[["state", "present", ["name", "images", "subnet_id", "security_group_id"]]],
-    )
+    argument_spec = shapes.ARGUMENT_SPEC
+    module_kwargs = shapes.MODULE_KWARGS
     recreatable = True
-    unreadable = ("subnet_id", "security_group_id", "image_registry_credentials")
+    unreadable = shapes.NOT_COMPARED
     id_option, id_key, name_key = "image_cache_id", "ImageCacheId", "ImageCacheName"
 
     def validate(self):
-        p = self.params
-        if p["state"] != "present":
-            return None
-        problem = kci.check_name(p["name"], NAME_MAX)
-        if problem:
-            return problem
-        if not 1 <= len(p["images"]) <= IMAGES_MAX:
-            return "images must hold 1 to %d images, got %d" % (IMAGES_MAX, len(p["images"]))
-        for i, image in enumerate(p["images"]):
-            if not image or not image.strip():
-                return "images[%d] must not be empty" % i
-        if p["size"] is not None and not SIZE_MIN <= p["size"] <= SIZE_MAX:
-            return "size must be between %d and %d (GB), got %d" % (SIZE_MIN, SIZE_MAX, p["size"])
-        days = p["retention_days"]
-        if days is not None and not 0 <= days <= RETENTION_DAYS_MAX:
-            return "retention_days must be between 0 (kept for ever) and %d, got %d" % (RETENTION_DAYS_MAX, days)
-        return None
+        return shapes.check_options(self.params) if self.params["state"] == "present" else None
 
     def describe(self, ids=None, name=None):
         caches = kci.describe_image_caches(self.client, ids=ids, name=name)
         return [kci.normalize_image_cache(c) for c in caches]
 
     def view(self, raw):
-        have = dict(name=raw.get("ImageCacheName"), images=sorted(raw.get("Images") or []),
-                    size=raw.get("ImageCacheSize"), retention_days=retention_days(raw))
+        have = shapes.cache_view(raw)
         if self.params["state"] != "present":
             return have
         # what the task sets: the rest is not managed (a re-created cache takes the API's defaults)
-        return dict((k, have[k]) for k in self.wanted())
+        return {k: have[k] for k in self.wanted()}
 
     def wanted(self):
-        p = self.params
-        want = dict(name=p["name"], images=sorted(p["images"]) if p["images"] is not None else None,
-                    size=p["size"], retention_days=p["retention_days"])
-        want = dict((k, v) for k, v in want.items() if v is not None)
-        if p["retention_days"] == 0:
+        want = self.defined("name", "images", "size", "retention_days")
+        if "images" in want:
+            want["images"] = sorted(want["images"])
+        if self.params["retention_days"] == 0:
             want["retention_days"] = None   # kept for ever: a cache that never expires
         return want
 
@@ -305,14 +253,14 @@ class KciImageCache(NamedResource):
         return raw.get("Status")
 
     def ready(self, raw):
-        return raw.get("Status") == "Ready"
+        return raw.get("Status") == kci.CACHE_READY
 
     def failed(self, raw):
-        return raw.get("Status") == "Failed"
+        return raw.get("Status") == kci.CACHE_FAILED
 
     def detail(self, raw):
-        if raw.get("Status") == "Failed":
-            return "reason: %s" % (raw.get("Reason") or "(none given)")
+        if raw.get("Status") == kci.CACHE_FAILED:
+            return f"reason: {raw.get('Reason') or '(none given)'}"
         return None
 
     def create(self):

@@ -104,7 +104,7 @@ api_calls:
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, RESENDS, KsyunResource
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, RESENDS, KsyunToolbox
 
 CHECK_MODE_NOTE = ("the API cannot read the registry account, so check mode cannot know whether it is registered "
                    "already: a real run registers it (changed) or finds it registered (not changed)")
@@ -127,15 +127,15 @@ def check_password(password):
     return None
 
 
-class KcrAccount(KsyunResource):
-    represent = "account"
+class KcrAccount(KsyunToolbox):
+    label = "account"
     argument_spec = dict(
         password=dict(type="str", required=True, no_log=True),
         update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
     )
 
     def __init__(self, module):
-        super(KcrAccount, self).__init__(module)
+        super().__init__(module)
         self.resent = False
 
     def validate(self):
@@ -146,7 +146,7 @@ class KcrAccount(KsyunResource):
 
         Resending is safe (registering twice or setting the same password twice changes nothing), so a
         write whose answer was lost is sent again, at most RESENDS times; `self.resent` records it."""
-        answers = dict((code, key) for key, code in kcr.ACCOUNT_ANSWERS.items())
+        answers = {code: key for key, code in kcr.ACCOUNT_ANSWERS.items()}
         for attempt in range(RESENDS + 1):
             try:
                 self.write(lambda: action(self.client, self.params["password"]))
@@ -168,39 +168,30 @@ class KcrAccount(KsyunResource):
             return self.resent        # a resend after a lost answer: the first one may have registered it
         self.fail("RegisterRepositoryAccount answered that the account is not registered")
 
-    def run(self):
-        problem = self.validate()
-        if problem:
-            self.fail(problem)
+    def apply(self):
         self.before = self.after = {}
         if self.check_mode:
             self.changed = True
             if self.params["update_password"] == "on_create":
                 self.result["check_mode_note"] = CHECK_MODE_NOTE
-            return self.finish()
+            return None
         registered = updated = False
-        with self.m.fail_on_error():
-            if self.params["update_password"] == "always":
-                self.resent = False
-                outcome = self.send(kcr.modify_password)
-                if outcome == "not_registered":
-                    registered = self.register()
-                elif outcome == "done":
-                    updated = True
-                else:
-                    self.fail("ModifyPassword answered that the account is already registered")
-            else:
+        if self.params["update_password"] == "always":
+            self.resent = False
+            outcome = self.send(kcr.modify_password)
+            if outcome == "not_registered":
                 registered = self.register()
+            elif outcome == "done":
+                updated = True
+            else:
+                self.fail("ModifyPassword answered that the account is already registered")
+        else:
+            registered = self.register()
         self.changed = registered or updated
         self.before = dict(registered=False) if registered else dict(registered=True, password=MASK)
         self.after = dict(registered=True, password=MASK + " (new)" if self.changed else MASK)
         self.result.update(registered=registered, password_updated=updated)
-        return self.finish()
-
-    def finish(self):
-        result = dict(self.result)
-        result.update(self._diff_result())
-        self.m.exit(changed=self.changed, **result)
+        return None
 
 
 def main():

@@ -148,7 +148,7 @@ class KcrFavorite(KsyunResource):
     )
 
     def __init__(self, module):
-        super(KcrFavorite, self).__init__(module)
+        super().__init__(module)
         self.favorites = []   # GetFavor, as last read
         self.sibling = None   # the favourite of the same name in the other registry, before a delete
 
@@ -207,7 +207,7 @@ class KcrFavorite(KsyunResource):
             kcr.delete_favorite(self.client, favorite["RepoName"])
 
     def absent(self):
-        final = super(KcrFavorite, self).absent()
+        final = super().absent()
         self.result["restored"] = {}
         if self.sibling is not None and not self.check_mode:
             # the last read (the wait for the deletion) shows whether DeleteFavor, which has no type, took it too

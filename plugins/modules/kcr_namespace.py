@@ -157,7 +157,7 @@ class KcrNamespace(KsyunResource):
     mutable = ("public",)
 
     def __init__(self, module):
-        super(KcrNamespace, self).__init__(module)
+        super().__init__(module)
         self.creating = False
         self.doomed = []      # repositories force=true deletes, in the order listed
 
@@ -177,7 +177,7 @@ class KcrNamespace(KsyunResource):
 
     def wanted(self):
         want = dict(name=self.params["name"])
-        if self.params["public"] is not None or self.creating:
+        if self.param_is_defined("public") or self.creating:
             want["public"] = bool(self.params["public"])
         return want
 
@@ -228,7 +228,7 @@ class KcrNamespace(KsyunResource):
     def run(self):
         if self.params["state"] == "absent":
             self.result["deleted_repositories"] = []
-        super(KcrNamespace, self).run()
+        super().run()
 
 
 def main():

@@ -179,10 +179,7 @@ class KcrRepository(KsyunResource):
         return dict(name=raw.get("RepoName"), description=raw.get("Description"))
 
     def wanted(self):
-        want = dict(name=self.params["name"])
-        if self.params["description"] is not None:
-            want["description"] = self.params["description"]
-        return want
+        return dict(name=self.params["name"], **self.defined("description"))
 
     def before_create(self):
         if kcr.find_namespace(self.client, self.namespace) is not None:
@@ -219,7 +216,7 @@ class KcrRepository(KsyunResource):
     def run(self):
         if self.params["state"] == "present":
             self.result["namespace_created"] = False
-        super(KcrRepository, self).run()
+        super().run()
 
 
 def main():

@@ -135,7 +135,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, state_option
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunToolbox, state_option
 
 
 def unique(items):
@@ -150,7 +150,7 @@ def chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-class KcrTag(KsyunResource):
+class KcrTag(KsyunToolbox):
     represent = "tags"
     argument_spec = dict(
         repository=dict(type="str", required=True, aliases=["repo_name"]),
@@ -180,20 +180,14 @@ class KcrTag(KsyunResource):
         wanted = self.wanted_tags
         # the tag filter takes at most LIST_MAX values; with more, list them all
         filters = {"tag": wanted} if len(wanted) <= kcr.LIST_MAX else None
-        return dict((t["TagName"], t) for t in kcr.describe_tags(self.client, repo, filters=filters)
-                    if t.get("TagName") in wanted and t.get("RepoName", repo) == repo)
+        return {t["TagName"]: t for t in kcr.describe_tags(self.client, repo, filters=filters)
+                if t.get("TagName") in wanted and t.get("RepoName", repo) == repo}
 
-    def run(self):
-        problem = self.validate()
-        if problem:
-            self.fail(problem)
-        with self.m.fail_on_error():
-            found = self.get()
-            if self.params["state"] == "present":
-                final = self.assert_present(found)
-            else:
-                final = self.delete_tags(found or {})
-        self.exit(final)
+    def apply(self):
+        found = self.get()
+        if self.params["state"] == "present":
+            return self.assert_present(found)
+        return self.delete_tags(found or {})
 
     def ordered(self, found, names):
         return [found[n] for n in names if n in found]

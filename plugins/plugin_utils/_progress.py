@@ -19,6 +19,9 @@ line as it arrives::
 
 Over any other connection the module simply runs (the file would be on another machine). The
 module's result is returned unchanged.
+
+The one action plugin is plugins/action/kce_cluster.py; the other modules that wait name it as their
+``action_plugin`` in meta/runtime.yml (``plugin_routing.modules``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -46,7 +49,7 @@ class Tail(threading.Thread):
     """Shows the lines appended to `path` (each with `label`) until stopped, then the rest."""
 
     def __init__(self, path, label, show=display.display):
-        super(Tail, self).__init__(name="ksyun-progress")
+        super().__init__(name="ksyun-progress")
         self.daemon = True
         self.path, self.label, self.show = path, label, show
         self.stopped = threading.Event()
@@ -70,7 +73,7 @@ class Tail(threading.Thread):
         self.offset += len(complete) + 1
         for line in complete.split("\n"):
             if line.strip():
-                self.show("%s %s" % (self.label, line))
+                self.show(f"{self.label} {line}")
 
     def stop(self):
         self.stopped.set()
@@ -85,7 +88,7 @@ class ProgressAction(ActionBase):
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
-        result = super(ProgressAction, self).run(tmp, task_vars)
+        result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         wrap_async = self._task.async_val and not self._connection.has_native_async
         if wrap_async or getattr(self._connection, "transport", None) not in LOCAL:
@@ -100,7 +103,7 @@ class ProgressAction(ActionBase):
         handle, path = tempfile.mkstemp(prefix="ksyun-progress-")
         os.close(handle)
         host = self._task.delegate_to or (task_vars or {}).get("inventory_hostname") or "localhost"
-        tail = Tail(path, "[%s] %s:" % (host, self._task.action))
+        tail = Tail(path, f"[{host}] {self._task.action}:")
         before = os.environ.get(PROGRESS_ENV)
         # a module run by the local connection inherits this process's environment
         os.environ[PROGRESS_ENV] = path

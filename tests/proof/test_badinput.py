@@ -42,7 +42,7 @@ from proof_world import EPC_CLUSTER, IMAGE, KEC_AVAILABLE, NGINX, NODE, REGION, 
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._config import ENV_VARS
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import common_argument_spec
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunToolbox
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULES_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "plugins", "modules")
@@ -107,7 +107,7 @@ def spec_of(name):
     spec, rules = getattr(mod, "ARGUMENT_SPEC", None), {}
     if spec is None:
         cls = [v for v in vars(mod).values()
-               if isinstance(v, type) and issubclass(v, KsyunResource) and v.__module__ == mod.__name__][0]
+               if isinstance(v, type) and issubclass(v, KsyunToolbox) and v.__module__ == mod.__name__][0]
         spec, rules = cls.argument_spec, getattr(cls, "module_kwargs", {})
     out = common_argument_spec()
     out.update(spec)

@@ -17,7 +17,8 @@ import pytest
 from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
-from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, mask, wait_options
+from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
+    KsyunResource, KsyunToolbox, mask, wait_options)
 
 CREDS = dict(access_key="AKLTopt", secret_key="opt-secret", region="cn-beijing-6")
 
@@ -102,7 +103,7 @@ class Thing(KsyunResource):
         return dict(name=raw["Name"], size=raw.get("Size"), note=raw.get("Note"))
 
     def wanted(self):
-        return dict((k, self.params[k]) for k in ("name", "size", "note") if self.params[k] is not None)
+        return self.defined("name", "size", "note")
 
     def status(self, raw):
         return raw.get("Status")
@@ -141,8 +142,9 @@ def fast(monkeypatch):
     monkeypatch.setattr(_resource.time, "sleep", lambda s: None)
 
 
-def run(world, capsys, check=False, diff=False, **args):
-    Thing.world = world
+def run(world, capsys, check=False, diff=False, module=None, **args):
+    module = module or Thing
+    module.world = world
     args = dict(CREDS, **args)
     if check:
         args["_ansible_check_mode"] = True
@@ -150,7 +152,7 @@ def run(world, capsys, check=False, diff=False, **args):
         args["_ansible_diff"] = True
     with patch_module_args(args):
         with pytest.raises(SystemExit) as info:
-            Thing.run_module()
+            module.run_module()
     out = json.loads(capsys.readouterr().out)
     out["rc"] = info.value.code
     return out
@@ -764,3 +766,57 @@ def test_a_run_waiting_for_what_a_racing_run_then_deletes_continues_with_the_sur
     out = run_raced(capsys, objects, None, None, name="web")
     assert out["rc"] == 0 and out["named"]["id"] == "id-1" and Raced.writes == []
     assert out["reconciled"]["survivor"] == "id-1" and out["changed"] is False
+
+
+# ----------------------------------------------------------------------------------- the toolbox alone
+
+class Batch(KsyunToolbox):
+    """A toy module on the toolbox alone (no present/absent flow): it writes several things at once."""
+    label = "batch"
+    argument_spec = dict(names=dict(type="list", elements="str", required=True), note=dict(type="str"),
+                         size=dict(type="int"))
+    world = None
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.made = []
+
+    def apply(self):
+        self.result["asked"] = sorted(self.defined("names", "note", "size"))
+        todo = [n for n in self.params["names"] if self.world.read(n) is None]
+        self.before, self.after = dict(things=[]), dict(things=todo)
+        if self.check_mode:
+            self.changed = bool(todo)
+            return None
+        for name in todo:
+            self.write(lambda: self.world._write("CreateThing", lambda: self.world.things.__setitem__(
+                name, dict(Name=name))), lambda: True if self.world.read(name) else None)
+            self.made.append(name)
+        return None
+
+    def so_far(self):
+        return dict(made=list(self.made))
+
+
+def run_batch(world, capsys, check=False, **args):
+    return run(world, capsys, check=check, diff=True, module=Batch, **args)
+
+
+def test_a_toolbox_module_runs_its_own_flow_with_writes_diff_and_result(capsys):
+    world = World(b=dict(Name="b"))
+    out = run_batch(world, capsys, check=True, names=["a", "b", "c"])
+    assert out["changed"] is True and world.writes == [] and "made" in out and out["made"] == []
+    assert out["diff"] == {"before": {"things": []}, "after": {"things": ["a", "c"]}}
+    world.fail["CreateThing"] = ["lost-applied"]           # a lost answer is re-read, not sent again
+    out = run_batch(world, capsys, names=["a", "b", "c"], note=None, size=0)
+    assert out["changed"] is True and out["made"] == ["a", "c"] and world.writes == ["CreateThing"] * 2
+    # no `represent`: no resource key; an option set to null is not set, one set to 0 is
+    assert "batch" not in out and out["asked"] == ["names", "size"]
+
+
+def test_a_toolbox_module_failing_reports_what_it_did_so_far(capsys):
+    world = World()
+    world.fail["CreateThing"] = [None, KsyunError("QuotaExceeded", "no more things", action="CreateThing")]
+    out = run_batch(world, capsys, names=["a", "b"])
+    assert out["failed"] is True and out["error"]["code"] == "QuotaExceeded"
+    assert out["made"] == ["a"] and out["changed"] is True and world.writes == ["CreateThing"] * 2

@@ -22,7 +22,9 @@ from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
 from ansible_collections.ksyun.cloud.plugins.modules import kci_container_group as cg
-from ansible_collections.ksyun.cloud.plugins.modules import kci_image_cache as ic
+from ansible_collections.ksyun.cloud.plugins.module_utils import _compare
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import container_group as cg_shapes
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import image_cache as ic_shapes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -72,7 +74,7 @@ def test_a_full_documented_spec_passes():
                          env=[dict(name="_x.y-Z9", value="")], ports=[dict(port=65535)],
                          volume_mounts=[dict(name="data"), dict(name="nfs", mount_path="/n")])],
         advance_settings=dict(system_disk=dict(type="Local_SSD", size=100)))
-    assert cg.check_options(p) is None
+    assert cg_shapes.check_options(p) is None
 
 
 @pytest.mark.parametrize("given, message", [
@@ -102,19 +104,19 @@ def test_a_full_documented_spec_passes():
      "advance_settings.system_disk.size must be between 20 and 500 (GB), got 501"),
 ])
 def test_each_documented_rule_names_the_option_path(given, message):
-    assert message in cg.check_options(params(**given))
+    assert message in cg_shapes.check_options(params(**given))
 
 
 @pytest.mark.parametrize("name, ok", [("a", True), ("a.b-c", True), ("a" * 63, True), ("a" * 64, False),
                                       ("", False), ("A", False), ("a_b", False), (".a", False), ("a-", False)])
 def test_cache_names(name, ok):
-    assert (kci.check_name(name, ic.NAME_MAX) is None) is ok
+    assert (kci.check_name(name, ic_shapes.NAME_MAX) is None) is ok
 
 
 # ------------------------------------------------------------------------------ the comparison
 
 def test_the_printed_group_normalised():
-    view = cg.group_view(PRINTED_GROUP)
+    view = cg_shapes.group_view(PRINTED_GROUP)
     assert view["name"] == "nginx-rbkci"
     assert view["security_group_ids"] == ["30c47f6e-51ac-4fc3-2b7303xxxxxx"]
     assert (view["cpu"], view["memory"], view["restart_policy"], view["retain_ip"]) == (2, 4, "Always", False)
@@ -131,7 +133,7 @@ def test_server_defaults_fill_what_the_answer_leaves_out():
     container = raw["Containers"][0]
     container.update(ImagePullPolicy=None, Ports=[{"Port": 80, "Protocol": None}],
                      VolumeMounts=[{"Name": "v", "MountPath": "/v", "ReadOnly": None}])
-    view = cg.group_view(raw)
+    view = cg_shapes.group_view(raw)
     assert view["restart_policy"] == "Always"
     assert view["containers"][0]["image_pull_policy"] == "IfNotPresent"
     assert view["containers"][0]["ports"] == [dict(port=80, protocol="TCP")]
@@ -139,7 +141,7 @@ def test_server_defaults_fill_what_the_answer_leaves_out():
 
 
 def test_only_what_the_task_sets_is_compared():
-    want = cg.wanted_view(params(name="nginx-rbkci", cpu=2.0, subnet_id="d9b2b914-1533-4299-563a36xxxxxx",
+    want = cg_shapes.wanted_view(params(name="nginx-rbkci", cpu=2.0, subnet_id="d9b2b914-1533-4299-563a36xxxxxx",
                                  security_group_ids=["30c47f6e-51ac-4fc3-2b7303xxxxxx"],
                                  containers=[dict(name="nginx", image="hub.kce.ksyun.com/ksyun/nginx:latest",
                                                   ports=[dict(port=80)])],
@@ -148,13 +150,13 @@ def test_only_what_the_task_sets_is_compared():
                         security_group_ids=["30c47f6e-51ac-4fc3-2b7303xxxxxx"],
                         containers=[dict(name="nginx", image="hub.kce.ksyun.com/ksyun/nginx:latest",
                                          ports=[dict(port=80)])])
-    have = cg.project(cg.group_view(PRINTED_GROUP), want)
+    have = _compare.project(cg_shapes.group_view(PRINTED_GROUP), want)
     assert have == want      # 2 == 2.0, Protocol TCP not set so not compared, image_cache_id never compared
 
 
 def test_not_comparable_ebs_settings_are_left_out_and_secrets_masked():
     ebs = dict(fs_type="xfs", type="SSD3.0", size=20, snapshot_id="s", delete_with_instance=True)
-    want = cg.wanted_view(params(
+    want = cg_shapes.wanted_view(params(
         volumes=[dict(name="d", type="EBSVolume", ebs_volume=ebs)],
         containers=[dict(name="n", image="x", env=[dict(name="A", value="1"), dict(name="PW", value="p", secret=True)])]))
     assert want["volumes"] == [dict(name="d", type="EBSVolume", ebs_volume=dict(fs_type="xfs"))]
@@ -164,7 +166,7 @@ def test_not_comparable_ebs_settings_are_left_out_and_secrets_masked():
 def test_project_keeps_extra_list_items_so_they_differ():
     have = dict(containers=[dict(name="a", image="x", cpu=1), dict(name="b", image="y")])
     want = dict(containers=[dict(name="a", image="x")])
-    assert cg.project(have, want) == dict(containers=[dict(name="a", image="x"), dict(name="b", image="y")])
+    assert _compare.project(have, want) == dict(containers=[dict(name="a", image="x"), dict(name="b", image="y")])
 
 
 def test_leaves_name_each_path_with_both_values():
@@ -172,11 +174,11 @@ def test_leaves_name_each_path_with_both_values():
     want = dict(cpu=2, containers=[dict(name="a", image="z", ports=[dict(port=81)])], security_group_ids=["s1", "s2"])
     found = []
     for option in want:
-        found.extend(cg.leaves(have[option], want[option], option))
+        found.extend(_compare.leaves(have[option], want[option], option))
     assert sorted(found) == [("containers[0].image", "x", "z"), ("containers[0].ports[0].port", 80, 81),
                              ("cpu", 1, 2), ("security_group_ids", ["s1"], ["s1", "s2"])]
     # lists of another length differ as a whole
-    assert cg.leaves([dict(a=1)], [dict(a=1), dict(a=2)], "x") == [("x", [dict(a=1)], [dict(a=1), dict(a=2)])]
+    assert _compare.leaves([dict(a=1)], [dict(a=1), dict(a=2)], "x") == [("x", [dict(a=1)], [dict(a=1), dict(a=2)])]
 
 
 def test_container_states_for_the_wait_messages():
@@ -184,9 +186,9 @@ def test_container_states_for_the_wait_messages():
         {"Name": "app", "CurrentState": {"State": "terminated", "Reason": "Error", "ExitCode": 1}},
         {"Name": "web", "CurrentState": {"State": "waiting", "Reason": "ContainerCreating", "ExitCode": None}},
         {"Name": "side", "CurrentState": None}]}
-    assert cg.container_states(raw) == ("app terminated (Error, exit code 1), web waiting (ContainerCreating), "
+    assert cg_shapes.container_states(raw) == ("app terminated (Error, exit code 1), web waiting (ContainerCreating), "
                                         "side unknown")
-    assert cg.container_states(PRINTED_GROUP) == "nginx running"
+    assert cg_shapes.container_states(PRINTED_GROUP) == "nginx running"
 
 
 def test_the_api_shapes():
@@ -195,15 +197,15 @@ def test_the_api_shapes():
                containers=[dict(name="n", image="x", command=["sh"], env=[dict(name="A", value="")],
                                 ports=[dict(port=80)], volume_mounts=[dict(name="n", mount_path="/n")])],
                dns_config=dict(name_servers=["10.0.0.2"], options=[dict(name="ndots", value="2")]))
-    assert cg.api_container(p["containers"][0]) == dict(
+    assert cg_shapes.api_container(p["containers"][0]) == dict(
         Name="n", Image="x", ImagePullPolicy="IfNotPresent", Cpu=None, Memory=None, Command=["sh"], Arg=None,
         EnvironmentVar=[dict(Key="A", Value="")], WorkingDir=None, Port=[dict(Port=80, Protocol=None)],
         VolumeMount=[dict(Name="n", MountPath="/n", ReadOnly=None)])
-    assert cg.api_volume(p["volumes"][0]) == dict(Type="NFSVolume", Name="n", NFSVolume=dict(
+    assert cg_shapes.api_volume(p["volumes"][0]) == dict(Type="NFSVolume", Name="n", NFSVolume=dict(
         Server="s", Path="/p", ReadOnly=None, Options=["vers=3"]))
-    assert cg.api_dns(p["dns_config"]) == dict(NameServer=["10.0.0.2"], Search=None,
+    assert cg_shapes.api_dns(p["dns_config"]) == dict(NameServer=["10.0.0.2"], Search=None,
                                                Option=[dict(Name="ndots", Value="2")])
-    assert cg.num(2.0) == 2 and cg.num(2.5) == 2.5 and cg.num(None) is None
+    assert cg_shapes.num(2.0) == 2 and cg_shapes.num(2.5) == 2.5 and cg_shapes.num(None) is None
 
 
 # ------------------------------------------------------------------------------ image caches
@@ -215,7 +217,7 @@ def test_the_api_shapes():
     ({"CreateTime": "bad", "ExpireTime": "2023-07-12 22:19:07"}, None),
 ])
 def test_retention_days_from_the_times(cache, days):
-    assert ic.retention_days(cache) == days
+    assert ic_shapes.retention_days(cache) == days
 
 
 # ------------------------------------------------------------------ secrets before the argument validation

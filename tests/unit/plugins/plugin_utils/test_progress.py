@@ -61,3 +61,27 @@ def test_tail_thread_drains_what_is_left_when_stopped(tmp_path, monkeypatch):
     assert shown == ["[h] m: last"] and not tail.is_alive()
     os.remove(str(path))
     tail.drain()                            # a file already removed is no error
+
+
+def test_every_waiting_module_runs_through_the_one_progress_action():
+    """A module with the `wait` options (the ksyun.cloud.wait doc fragment) shows its progress only when
+    its task runs through the progress action plugin: its own (the one there is) or one routed to it."""
+    import yaml
+
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+    modules = os.path.join(repo, "plugins", "modules")
+    waiting = sorted(f[:-3] for f in os.listdir(modules)
+                     if f.endswith(".py") and "  - ksyun.cloud.wait\n" in open(os.path.join(modules, f)).read())
+    actions = sorted(f[:-3] for f in os.listdir(os.path.join(repo, "plugins", "action")) if f.endswith(".py"))
+    with open(os.path.join(repo, "meta", "runtime.yml")) as f:
+        routing = yaml.safe_load(f).get("plugin_routing") or {}
+    # an `action:` redirect would resolve the task, and its module_defaults, to the action's name
+    assert "action" not in routing
+    routed = routing.get("modules") or {}
+    assert len(waiting) == 5 and actions == ["kce_cluster"]
+    for name in waiting:
+        action = name if name in actions else routed.get(name, {}).get("action_plugin", "").replace("ksyun.cloud.", "")
+        assert action == "kce_cluster", "%s: no action plugin shows its progress" % name
+    assert sorted(routed) == sorted(set(waiting) - set(actions))
+    from ansible_collections.ksyun.cloud.plugins.action.kce_cluster import ActionModule
+    assert issubclass(ActionModule, _progress.ProgressAction)
