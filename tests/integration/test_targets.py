@@ -1,10 +1,13 @@
 """Runs every integration target (tests/integration/targets/<name>) as one pytest test.
 
 Each target gets a fresh emulator (tests/emulator/server.py, a separate process) and is played by
-`ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH. The target's tasks receive the
-emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group, plus the
-variables `ksyun_endpoint_url`, `ksyun_emulator_admin` (the admin base URL, for scheduling faults
-with ansible.builtin.uri), `ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
+`ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH, inside the one frame all targets
+share, targets/setup_ksyun/tasks/frame.yml: the target's tasks/cleanup.yml, then its test
+(tasks/main.yml) in a block whose `always` runs the cleanup again. The frame gives the target's tasks
+the emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group (and the
+`ksyun_api_call` helper of setup_ksyun); the runner passes the variables `ksyun_endpoint_url`,
+`ksyun_emulator_admin` (the admin base URL, for scheduling faults with ansible.builtin.uri),
+`ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
 
 The emulator runs with `--strict-params` (a parameter name an action does not define is refused,
 so a misspelt name in a module fails its target) and lifecycles of 0 seconds; a target's optional
@@ -92,14 +95,14 @@ def test_target(target):
 
 
 PLAY = """
-- hosts: localhost
+- name: Target {target} in the shared frame (setup_ksyun/tasks/frame.yml)
+  hosts: localhost
   gather_facts: false
-  module_defaults:
-    group/ksyun.cloud.ksyun:
-      endpoint_url: "{{{{ ksyun_endpoint_url }}}}"
-      access_key: "{{{{ ksyun_access_key }}}}"
-      secret_key: "{{{{ ksyun_secret_key }}}}"
-      region: "{{{{ ksyun_region }}}}"
-  roles:
-    - {target}
+  tasks:
+    - name: Target {target}
+      ansible.builtin.include_role:
+        name: setup_ksyun
+        tasks_from: frame
+      vars:
+        ksyun_target: {target}
 """
