@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 import pytest
+import yaml
 
 from emulator.process import EmulatorProcess
 from emulator.server import DEMO_ACCESS_KEY as DEMO_AK, DEMO_SECRET_KEY as DEMO_SK
@@ -92,6 +93,24 @@ def test_target(target):
             assert DEMO_SK not in run.stdout + run.stderr
         finally:
             emu.stop()
+
+
+def test_every_target_leaves_the_frame_to_setup_ksyun():
+    """A target holds its test, cleanup and vars; the frame (cleanup, then the test in a block with the
+    cleanup in `always`, and the emulator's connection) is setup_ksyun/tasks/frame.yml's alone."""
+    with open(os.path.join(TARGETS, "setup_ksyun", "tasks", "frame.yml")) as f:
+        assert "always" in yaml.safe_load(f)[0]["block"][1]
+    names = [p.values[0] for p in _targets()]
+    assert len(names) > 20
+    for name in names:
+        with open(os.path.join(TARGETS, name, "tasks", "main.yml")) as f:
+            tasks = yaml.safe_load(f)
+        for task in tasks:
+            assert "always" not in task, \
+                "%s: cleanup goes to tasks/cleanup.yml, the frame runs it (task %r)" % (name, task.get("name"))
+            for defaults in (task.get("module_defaults") or {}).values():
+                assert "endpoint_url" not in defaults or name == "kci_lifecycle", \
+                    "%s: the frame gives the emulator's connection (task %r)" % (name, task.get("name"))
 
 
 PLAY = """
