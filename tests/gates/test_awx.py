@@ -13,7 +13,7 @@ from jinja2 import StrictUndefined, UndefinedError, sandbox
 
 from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.doc_fragments.common import ModuleDocFragment
-from ansible_collections.ksyun.cloud.plugins.module_utils import _module
+from ansible_collections.ksyun.cloud.plugins.module_utils import _config, _module
 
 from gatelib import REPO, awx_inject, clean_env, explain, installed_file, run, tool
 
@@ -65,13 +65,13 @@ def test_the_secret_key_is_secret_and_the_endpoint_optional(credential_type):
 
 def test_injectors_set_the_variables_the_modules_and_the_plugin_read(credential_type):
     """Field <option> is injected as the variable the option falls back to, in the modules
-    (_module.ENV_VARS) and in the inventory plugin (its doc fragment's env entries), and nothing else."""
+    (_config.ENV_VARS) and in the inventory plugin (its doc fragment's env entries), and nothing else."""
     plugin_options = yaml.safe_load(ModuleDocFragment.PLUGINS)["options"]
     fields = [f["id"] for f in credential_type["inputs"]["fields"]]
-    assert sorted(fields) == sorted(_module.ENV_VARS)
+    assert sorted(fields) == sorted(_config.ENV_VARS)
     env = awx_inject(credential_type, dict((f, "value-of-" + f) for f in fields))
-    assert env == dict((var, "value-of-" + option) for option, var in _module.ENV_VARS.items())
-    for option, var in _module.ENV_VARS.items():
+    assert env == dict((var, "value-of-" + option) for option, var in _config.ENV_VARS.items())
+    for option, var in _config.ENV_VARS.items():
         assert plugin_options[option]["env"] == [{"name": var}]
 
 
@@ -84,8 +84,8 @@ def test_an_empty_endpoint_reaches_the_modules_as_not_set(credential_type, monke
         monkeypatch.setenv(var, value)
     with patch_module_args({}):
         module = _module.AnsibleModule(argument_spec=_module.common_argument_spec())
-    assert module.params["endpoint_url"] == "" and _module.check_common_options(module.params) is None
-    client = _module.client_from_params(module.params)
+    assert module.params["endpoint_url"] == "" and _config.check_common_options(module.params) is None
+    client = _config.client_from_params(module.params)
     assert client.base_url("kce") == "https://kce.cn-beijing-6.api.ksyun.com"
     assert client.base_url("kci") == "https://kci.cn-beijing-6.api.ksyun.com"
 

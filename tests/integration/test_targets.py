@@ -1,10 +1,13 @@
 """Runs every integration target (tests/integration/targets/<name>) as one pytest test.
 
 Each target gets a fresh emulator (emulator/ksyun_emulator, a separate process) and is played by
-`ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH. The target's tasks receive the
-emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group, plus the
-variables `ksyun_endpoint_url`, `ksyun_emulator_admin` (the admin base URL, for scheduling faults
-with ansible.builtin.uri), `ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
+`ansible-playbook` with the collection on ANSIBLE_COLLECTIONS_PATH, inside the one frame all targets
+share, targets/setup_ksyun/tasks/frame.yml: the target's tasks/cleanup.yml, then its test
+(tasks/main.yml) in a block whose `always` runs the cleanup again. The frame gives the target's tasks
+the emulator through `module_defaults` for the `group/ksyun.cloud.ksyun` action group (and the
+`ksyun_api_call` helper of setup_ksyun); the runner passes the variables `ksyun_endpoint_url`,
+`ksyun_emulator_admin` (the admin base URL, for scheduling faults with ansible.builtin.uri),
+`ksyun_access_key`, `ksyun_secret_key` and `ksyun_region`.
 
 The emulator runs with `--strict-params` (a parameter name an action does not define is refused,
 so a misspelt name in a module fails its target) and lifecycles of 0 seconds; a target's optional
@@ -22,6 +25,7 @@ import sys
 import tempfile
 
 import pytest
+import yaml
 
 from ksyun_emulator.process import EmulatorProcess
 from ksyun_emulator.server import DEMO_ACCESS_KEY as DEMO_AK, DEMO_SECRET_KEY as DEMO_SK
@@ -91,15 +95,33 @@ def test_target(target):
             emu.stop()
 
 
+def test_every_target_leaves_the_frame_to_setup_ksyun():
+    """A target holds its test, cleanup and vars; the frame (cleanup, then the test in a block with the
+    cleanup in `always`, and the emulator's connection) is setup_ksyun/tasks/frame.yml's alone."""
+    with open(os.path.join(TARGETS, "setup_ksyun", "tasks", "frame.yml")) as f:
+        assert "always" in yaml.safe_load(f)[0]["block"][1]
+    names = [p.values[0] for p in _targets()]
+    assert len(names) > 20
+    for name in names:
+        with open(os.path.join(TARGETS, name, "tasks", "main.yml")) as f:
+            tasks = yaml.safe_load(f)
+        for task in tasks:
+            assert "always" not in task, \
+                "%s: cleanup goes to tasks/cleanup.yml, the frame runs it (task %r)" % (name, task.get("name"))
+            for defaults in (task.get("module_defaults") or {}).values():
+                assert "endpoint_url" not in defaults or name == "kci_lifecycle", \
+                    "%s: the frame gives the emulator's connection (task %r)" % (name, task.get("name"))
+
+
 PLAY = """
-- hosts: localhost
+- name: Target {target} in the shared frame (setup_ksyun/tasks/frame.yml)
+  hosts: localhost
   gather_facts: false
-  module_defaults:
-    group/ksyun.cloud.ksyun:
-      endpoint_url: "{{{{ ksyun_endpoint_url }}}}"
-      access_key: "{{{{ ksyun_access_key }}}}"
-      secret_key: "{{{{ ksyun_secret_key }}}}"
-      region: "{{{{ ksyun_region }}}}"
-  roles:
-    - {target}
+  tasks:
+    - name: Target {target}
+      ansible.builtin.include_role:
+        name: setup_ksyun
+        tasks_from: frame
+      vars:
+        ksyun_target: {target}
 """
