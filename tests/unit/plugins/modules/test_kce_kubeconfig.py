@@ -22,7 +22,6 @@ import pytest
 import yaml
 
 from ansible.module_utils.basic import AnsibleModule
-from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.modules import kce_kubeconfig
 from ansible_collections.ksyun.cloud.plugins.modules.kce_kubeconfig import KceKubeconfig
@@ -68,26 +67,14 @@ def fast(monkeypatch):
 
 
 @pytest.fixture
-def run(emulator_server, capsys):
-    """run(check=False, diff=False, **args) -> the module's JSON result (+ rc, requests)."""
+def run(run_module):
+    """run(check=False, diff=False, **args) -> kce_kubeconfig's JSON result (conftest.run_module), on
+    the MAIN cluster unless the task names one."""
     def call(check=False, diff=False, **args):
-        emulator_server.clear_requests()
         if "cluster_name" not in args:
             args.setdefault("cluster_id", MAIN)
-        args = dict(args, endpoint_url=emulator_server.url, access_key=emulator_server.access_key,
-                    secret_key=emulator_server.secret_key, region=REGION)
-        if check:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as info:
-                KceKubeconfig.run_module()
-        out = json.loads(capsys.readouterr().out)
-        out["rc"] = info.value.code
-        out["requests"] = [r["action"] for r in emulator_server.requests]
-        return out
-    call.emu = emulator_server
+        return run_module(KceKubeconfig, check=check, diff=diff, **args)
+    call.emu = run_module.emu
     return call
 
 

@@ -9,11 +9,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 
 import pytest
 
-from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
@@ -34,28 +32,9 @@ def fast(monkeypatch):
 
 
 @pytest.fixture
-def run(emulator_server, capsys):
-    """run(ModuleClass, check=False, diff=False, **args) -> the module's JSON result (+ rc, requests)."""
-    def call(cls, check=False, diff=False, main=None, **args):
-        emulator_server.clear_requests()
-        args = dict(args, endpoint_url=emulator_server.url, access_key=emulator_server.access_key,
-                    secret_key=emulator_server.secret_key, region="cn-beijing-6")
-        if check:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as info:
-                (main or cls.run_module)()
-        captured = capsys.readouterr()
-        out = json.loads(captured.out)
-        out["stderr"] = captured.err      # warnings (shown by the controller's display under pytest)
-        out["rc"] = info.value.code
-        out["requests"] = [r["action"] for r in emulator_server.requests]
-        out["params"] = [r["params"] for r in emulator_server.requests]      # the parameter names sent
-        return out
-    call.emu = emulator_server
-    return call
+def run(run_module):
+    """run(ModuleClass, check=False, diff=False, main=None, **args) -> the module's JSON result (conftest.run_module)."""
+    return run_module
 
 
 def group(run, name, count, **more):

@@ -17,7 +17,6 @@ import stat
 
 import pytest
 
-from core_compat import patch_module_args
 from ansible_collections.ksyun.cloud.plugins.module_utils import _resource
 from ansible_collections.ksyun.cloud.plugins.modules import kce_cluster, kce_kubeconfig, kce_node
 
@@ -51,25 +50,9 @@ def fast(monkeypatch):
 
 
 @pytest.fixture
-def run(emulator_server, capsys):
-    """run(ModuleClass, check=False, diff=False, **args) -> the module's JSON result (+ rc, requests)."""
-    def call(cls, check=False, diff=False, **args):
-        emulator_server.clear_requests()
-        args = dict(args, endpoint_url=emulator_server.url, access_key=emulator_server.access_key,
-                    secret_key=emulator_server.secret_key, region="cn-beijing-6")
-        if check:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as info:
-                cls.run_module()
-        out = json.loads(capsys.readouterr().out)
-        out["rc"] = info.value.code
-        out["requests"] = [r["action"] for r in emulator_server.requests]
-        return out
-    call.emu = emulator_server
-    return call
+def run(run_module):
+    """run(ModuleClass, check=False, diff=False, **args) -> the module's JSON result (conftest.run_module)."""
+    return run_module
 
 
 # ------------------------------------------------------------------------- kce_cluster: pure rules
