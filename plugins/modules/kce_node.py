@@ -294,13 +294,14 @@ api_calls:
 
 import re
 import time
+from datetime import datetime
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce import api as kce
 from ansible_collections.ksyun.cloud.plugins.module_utils._kce.cluster import CLUSTER_KWARGS, OnCluster, cluster_argument_spec
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import values_of_keys
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import (
-    KsyunToolbox, state_option, wait_options)
+    KsyunToolbox, creation_time, state_option, wait_options)
 
 #: NodePara keys the module sets itself
 OWN_KEYS = ("MaxCount", "MinCount", "InstanceName", "InstanceNameSuffix")
@@ -316,8 +317,12 @@ MEMBER_NAME = re.compile(r"^(.*)-(0|[1-9][0-9]*)$")
 
 
 def _create_time(node):
+    """(unreadable, time): the node's creation time parsed (`_resource.creation_time`, so that offsets
+    and formats compare as times, not as text); a node without a readable one counts as the newest,
+    as in `_resource.survivor()`."""
     para = node.get("KecInstancePara") or node.get("EpcInstancePara") or {}
-    return para.get("CreateTime") or ""
+    when = creation_time(para.get("CreateTime"))
+    return (when is None, when or datetime.min)
 
 
 def number_in(node, name):

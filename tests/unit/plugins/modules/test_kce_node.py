@@ -85,6 +85,15 @@ def test_the_newest_first_is_by_creation_time_then_number_as_a_number():
     assert [(n["InstanceName"], n["InstanceId"]) for n in kept] == [("big-2", "id-99"), ("big-1", "id-19"), ("big-3", "id-17")]
 
 
+def test_creation_times_compare_as_times_and_a_missing_one_is_the_newest():
+    def node(name, when):
+        para = {"CreateTime": when} if when is not None else {}
+        return {"InstanceName": name, "InstanceId": "id-" + name, "InstanceRole": "Worker", "KecInstancePara": para}
+    # 09:30+08:00 is 01:30Z: older than 02:00Z although its text sorts after it
+    nodes = [node("g-1", "2026-01-01T02:00:00Z"), node("g-2", "2026-01-01T09:30:00+08:00"), node("g-3", None)]
+    assert [n["InstanceName"] for n in kce_node.oldest_first(nodes, "g")] == ["g-2", "g-1", "g-3"]
+
+
 def test_deletes_are_batched_by_100():
     assert [len(b) for b in kce_node.batches(list(range(201)))] == [100, 100, 1]
     assert kce_node.batches([]) == []
