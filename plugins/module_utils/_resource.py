@@ -736,13 +736,12 @@ class NamedResource(KsyunResource):
         if len(new) > 1:
             # this run's and a racing run's: which is which cannot be told, so none is deleted
             kept = self.survivor(new)
-            self.result["reconciled"] = dict(
-                survivor=self.ident(kept), deleted=[],
-                reason="the create's answer was lost and %d %ss of the name appeared since (%s): this run cannot "
-                       "tell which one it made, so it deleted none and continued with %s; delete the other one(s) "
-                       "if no other run keeps them" % (len(new), self.name(), ", ".join(sorted(self.ident(r) for r in new)),
-                                                       self.ident(kept)))
-            self.module.warn(self.result["reconciled"]["reason"])
+            why = ("the create's answer was lost and %d %ss of the name appeared since (%s): this run cannot "
+                   "tell which one it made, so it deleted none and continued with %s; delete the other one(s) "
+                   "if no other run keeps them" % (len(new), self.name(), ", ".join(sorted(self.ident(r) for r in new)),
+                                                   self.ident(kept)))
+            self.reconciled(self.ident(kept), why=why)
+            self.module.warn(why)
             return self.ident(kept)
         return self.ident(new[0]) if new else None
 
