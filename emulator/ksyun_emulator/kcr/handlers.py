@@ -21,6 +21,8 @@ REPO_TYPES = ("KSYUN HUB", "DOCKER HUB")
 MAX_DESCRIPTION = 1000
 
 
+# ------------------------------------------------------- test control (POST /_emulator/push, /charts)
+
 def control_push_tags(emu, repository, tags, access_key=None):
     """Emulate `docker push repository:tag` for each tag (the KCR API cannot create tags).
 
@@ -101,6 +103,8 @@ def _admin_charts(emu, data):
 #: ValueError or TypeError 400)
 ADMIN = {("POST", "/push"): _admin_push, ("POST", "/charts"): _admin_charts}
 
+
+# ------------------------------------------------------------------------------------ input checks
 
 def _namespace_param(p, name="Namespace"):
     """A namespace name being made: the emulator's name rules apply."""
