@@ -66,7 +66,8 @@ def _import_optional(name, package=None):
 
 
 def load_service_modules():
-    """Import kce/kcr/kci (whichever exist) so that their @action handlers are registered."""
+    """Import the service packages kce/, kcr/, kci/ (whichever exist): importing one registers its @action
+    handlers (its handlers.py), its settling (`core.settles`) and exposes its `ADMIN` endpoints."""
     return {name: _import_optional(name) for name in SERVICE_MODULES}
 
 
@@ -221,12 +222,12 @@ class Emulator(object):
     # ------------------------------------------------------------------ test control (in-process)
     def push_tags(self, repository, tags, access_key=None):
         """Emulate `docker push repository:tag` for each tag: `POST /_emulator/push` in-process
-        (KeyError, ValueError, TypeError instead of 404/400); kcr.control_push_tags has the rules."""
+        (KeyError, ValueError, TypeError instead of 404/400); kcr/handlers.py control_push_tags has the rules."""
         return self._module("kcr").control_push_tags(self, repository, tags, access_key)
 
     def add_charts(self, namespace, count=1, access_key=None):
         """Emulate Helm charts pushed into a namespace: `POST /_emulator/charts` in-process; returns the
-        new ChartCount (kcr.control_add_charts has the rules)."""
+        new ChartCount (kcr/handlers.py control_add_charts has the rules)."""
         return self._module("kcr").control_add_charts(self, namespace, count, access_key)
 
     def add_world(self, kind, count=1, region="cn-beijing-6", access_key=None, **fields):

@@ -28,8 +28,8 @@ Store kinds written here (scope: account + region), each object a JSON dict; `_`
   `DedicatedHostId` / `DedicatedName`, and `_cluster` (the cluster it belongs to, or null).
 - `epc` (id InstanceId): a bare-metal host: `InstanceId`, `InstanceName`, `VpcId` (canonical),
   `SubnetId`, `EpcInstancePara` (as documented), `_cluster`.
-- `cluster` and `node` (parent = cluster id): written by `kce.py`; the world may pre-seed clusters
-  (see `kce.seed_cluster_objects`).
+- `cluster` and `node` (parent = cluster id): written by `kce/models.py`; the world may pre-seed clusters
+  (see `kce.models.seed_cluster_objects`).
 
 Made later (test control, `POST /_emulator/world` / `Emulator.add_world`): `new_epc_hosts` and
 `new_kec_instances` add records of the same shape as the seeded `epc` / `kec` ones, standing in for
@@ -428,7 +428,7 @@ def seed(store, region, data=None):
         store.put("epc", e["InstanceId"], dict(e, _cluster=membership.get(e["InstanceId"])))
 
     if body.get("clusters"):
-        from . import kce            # the cluster/node object layout is kce.py's business
+        from .kce import models as kce   # the cluster/node object layout is kce/models.py's business
         kec_by_id = {k["InstanceId"]: k for k in kec_list}
         epc_by_id = {e["InstanceId"]: e for e in epc_list}
         vpcs = {v["VpcId"]: v for v in body.get("vpcs", [])}
@@ -525,7 +525,7 @@ def generate(store, kind, count, rng, now, fields=None):
     `SecurityGroupId` (default: the VPC's first), `ImageId`; EPC hosts also `OsName` (without
     "container" a host is not offered by DescribeEpcForCluster); KEC instances also `InstanceState`
     (`active`, the default, or `stopped`) and `InstanceType` (`<family>.<cores><A-E>`, default I3.4B).
-    Addresses are the subnet's next free ones (the counter that kce.py allocates node addresses
+    Addresses are the subnet's next free ones (the counter that kce/models.py allocates node addresses
     from), ids uuid-shaped from `rng`, times from `now` (epoch seconds).  Raises ValueError (bad
     kind, count, field or value; a subnet out of addresses) or TypeError (a field not a string);
     the caller's transaction then rolls back whatever was added.

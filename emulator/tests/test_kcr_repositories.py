@@ -1,7 +1,8 @@
 """KCR repositories, the public catalogue, tags and favourites."""
 import pytest
 
-from ksyun_emulator import kcr, kcr_world
+from ksyun_emulator import kcr
+from ksyun_emulator.kcr import catalogue as kcr_world
 
 
 @pytest.fixture

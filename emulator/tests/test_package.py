@@ -26,7 +26,7 @@ def imported(path):
 
 
 def test_every_import_is_the_standard_library_or_the_package():
-    files = sorted(glob.glob(os.path.join(PACKAGE, "*.py")))
+    files = sorted(glob.glob(os.path.join(PACKAGE, "**", "*.py"), recursive=True))
     assert len(files) >= 12
     foreign = ["%s:%d %s" % (os.path.basename(path), line, name) for path in files
                for line, name in imported(path) if name not in sys.stdlib_module_names]

@@ -1,26 +1,5 @@
-"""KCI — container instances (service `kci`, API version 2020-07-02), 7 actions.
-
-Store kinds (in `req.store`, scoped to account + region):
-
-| kind | id | what |
-|---|---|---|
-| `container_group` | ContainerGroupId | the CreateContainerGroup request, normalised; status derived when read |
-| `image_cache` | ImageCacheId | the CreateImageCache request; status derived when read |
-| `retained_ip` | a fresh id | the IP of a deleted `RetainIp` group: `Name`, `Subnet` (canonical id), `Ip`, `Until` |
-
-Subnets and security groups are read from the default world's kinds `subnet` and
-`security_group` (`SubnetId`, `VpcId`, `AvailabilityZone`, `CidrBlock`, `SubnetType`, `_canon`,
-`_ip_next` / `SecurityGroupId`, `VpcId`; see world.py).  The KCI document's ids
-(`f2ac1919-0e34-4812xxxxxx`, `d46c7672-7ca9-4f51xxxxxx`) are aliases there.  Private IPs come from
-the same per-subnet counter as KCE nodes, so the two never collide.
-
-Lifecycles (lazy, `core.stage`, one stage = `req.lifecycle` seconds):
-
-- container group: `Pending` -> `Running`; with `req.fail_next("container_group")` at creation
-  `Pending` -> `Failed`.  DeleteContainerGroup: `Terminating` for one stage, then gone.
-- image cache: `Preparing` -> `Creating` -> `SnapshotCreating` -> `Ready`; with
-  `req.fail_next("image_cache")` `Preparing` -> `Creating` -> `Failed` (with `Reason`).
-  An image cache whose ExpireTime has passed is deleted (the document: "过期将自动删除").
+"""KCI handlers: one function per `@action` (7 actions of API version 2020-07-02), each params ->
+models -> views with all validation first.  State and lifecycles: models.py; answer shapes: views.py.
 
 What the document states (and the emulator enforces):
 
@@ -46,18 +25,17 @@ What the document states (and the emulator enforces):
   for ever (ExpireTime "").  DescribeContainerLog `Tail` at most 1000 (default 200).  The status
   filter of DescribeContainerGroup knows Running, Succeeded and Failed.
 
-The emulator's own choices, where the documents are silent: DECISIONS.md, section KCI.
+The emulator's own choices, where the documents are silent: DECISIONS.md (in this directory).
 """
 import ipaddress
 import re
-import time
 
-from . import world
-from .core import (FILTER_PARAMS, PAGE_PARAMS, action, conflict, insufficient_ip, invalid, missing, new_id, new_mac,
-                   not_found, paginate, stage)
+from ..core import FILTER_PARAMS, PAGE_PARAMS, action, conflict, invalid, missing, new_id, new_mac, not_found, paginate
+from .models import (SERVICE, VERSION, _allocate_ip, _cache_state, _canon_subnet, _get_group, _group_state,
+                     _live_cache, _live_caches, _live_groups, _retain_ip, _retained_ip, _security_group, _started_at,
+                     _subnet)
+from .views import _cache_view, _group_view, _iso, _log_line
 
-VERSION = "2020-07-02"
-SERVICE = "kci"
 
 GROUP_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$")
@@ -92,39 +70,6 @@ CREATE_GROUP_PARAMS = (
     + tuple("DnsConfig." + name for name in _DNS) + tuple("MachineDnsConfig." + name for name in _DNS)
     + CREDENTIAL_PARAMS)
 
-GROUP_STAGES = ["Pending", "Running"]
-GROUP_FAIL_STAGES = ["Pending", "Failed"]
-CACHE_STAGES = ["Preparing", "Creating", "SnapshotCreating", "Ready"]
-CACHE_FAIL_STAGES = ["Preparing", "Creating", "Failed"]
-CACHE_FAIL_REASON = "Failed to pull image: the image registry refused the pull (unauthorized or not found)."
-
-
-# ----------------------------------------------------------------------------------- utilities
-
-def _fmt(ts):
-    """'YYYY-MM-DD HH:MM:SS' in UTC+8 (the examples' CreateTime)."""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts) + 8 * 3600))
-
-
-def _iso(ts):
-    """ISO 8601 UTC (the examples' container state times)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
-
-
-def _num(value):
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
-
-
-def _stage_index(start, now, lifecycle, stages):
-    name = stage(start, now, lifecycle, stages)
-    return stages.index(name), name
-
-
-def _stage_start(start, lifecycle, index):
-    return start + index * lifecycle
-
 
 def _check_decimals(value, name):
     if value is not None and abs(value * 1000 - round(value * 1000)) > 1e-6:
@@ -142,27 +87,6 @@ def _ip(value, name):
         return str(ipaddress.ip_address(value))
     except ValueError:
         raise invalid(name, "An IP address is expected.")
-
-
-def _subnet(req, subnet_id, name="SubnetId"):
-    sub = req.store.get("subnet", subnet_id)
-    if sub is None:
-        raise not_found("Subnet", subnet_id)
-    if sub.get("SubnetType") == "Reserve":
-        raise invalid(name, "The subnet '%s' is a reserved (endpoint) subnet." % subnet_id)
-    return sub
-
-
-def _canon_subnet(subnet):
-    """The id of the subnet object its aliases share (world.py `_canon`)."""
-    return subnet.get("_canon") or subnet.get("SubnetId")
-
-
-def _security_group(req, sg_id):
-    sg = req.store.get("security_group", sg_id)
-    if sg is None:
-        raise not_found("SecurityGroup", sg_id)
-    return sg
 
 
 def _credentials(p):
@@ -328,37 +252,6 @@ def _resources(p, containers, instance_type):
     return cpu, mem, instance_type
 
 
-def _allocate_ip(req, subnet):
-    """Next free address of the subnet (world.take_ip, the allocator KCE nodes share: container groups
-    and cluster nodes never share an address)."""
-    try:
-        return world.take_ip(req.store, subnet)
-    except world.SubnetFull:
-        raise insufficient_ip(subnet.get("SubnetId"))
-
-
-def _retain_ip(req, g):
-    """RetainIp: keep a deleted group's IP for RetainIpHours (default 24) hours, for its name."""
-    if not g.get("RetainIp"):
-        return
-    hours = int(g.get("RetainIpHours") or 24)
-    rid = new_id(req.rng, req.store, "retained_ip")
-    req.store.put("retained_ip", rid, {"Id": rid, "Name": g["ContainerGroupName"], "Subnet": g.get("_canon_subnet") or g["_subnet"],
-                                       "Ip": g["_ip"], "Until": g["_deleted_at"] + hours * 3600})
-
-
-def _retained_ip(req, name, subnet):
-    """The IP kept for a group of this name in this subnet (taken: offered once), or None."""
-    now = req.now()
-    for rec in req.store.list("retained_ip"):
-        if now >= rec["Until"]:
-            req.store.delete("retained_ip", rec["Id"])
-        elif rec["Name"] == name and rec["Subnet"] == _canon_subnet(subnet):
-            req.store.delete("retained_ip", rec["Id"])
-            return rec["Ip"]
-    return None
-
-
 @action(SERVICE, VERSION, "CreateContainerGroup", mutates=True,
         params=CREATE_GROUP_PARAMS)
 def create_container_group(req):
@@ -448,126 +341,6 @@ def create_container_group(req):
     return {"ContainerGroupId": gid}
 
 
-# ------------------------------------------------------------------------ container group state
-
-def _group_state(req, g):
-    """(status, stage_start) — or (None, None) when a deleted group is gone."""
-    now, life = req.now(), req.lifecycle
-    if g.get("_deleted_at") is not None:
-        idx, name = _stage_index(g["_deleted_at"], now, life, ["Terminating", "_gone"])
-        if name == "_gone":
-            return None, None
-        return "Terminating", g["_deleted_at"]
-    stages = GROUP_FAIL_STAGES if g.get("_failed") else GROUP_STAGES
-    idx, name = _stage_index(g["_created"], now, life, stages)
-    return name, _stage_start(g["_created"], life, idx)
-
-
-def _live_groups(req):
-    out = []
-    for g in req.store.list("container_group"):
-        if _group_state(req, g)[0] is None:
-            req.store.delete("container_group", g["ContainerGroupId"])
-            continue
-        out.append(g)
-    return out
-
-
-def _get_group(req, gid):
-    g = req.store.get("container_group", gid)
-    if g is None:
-        raise not_found("ContainerGroup", gid)
-    status = _group_state(req, g)[0]
-    if status is None:
-        req.store.delete("container_group", gid)
-        raise not_found("ContainerGroup", gid)
-    return g
-
-
-def _started_at(g, life):
-    """When the containers (would) start: the beginning of the second stage."""
-    return g["_created"] + life
-
-
-def _events(req, g, status):
-    life = req.lifecycle
-    created, started = g["_created"], _started_at(g, life)
-    ev = []
-
-    def add(ts, etype, reason, message):
-        ev.append({"FirstTimestamp": _iso(ts), "LastTimestamp": _iso(ts), "Count": 1,
-                   "Type": etype, "Reason": reason, "Message": message})
-
-    add(created, "Normal", "Scheduled", "Successfully assigned %s to a virtual node" % g["ContainerGroupName"])
-    if g.get("_image_cache"):
-        add(created, "Normal", "SuccessfulHitImageCache",
-            "Successfully hit image cache %s" % g["_image_cache"])
-    for c in g["Containers"]:
-        add(created, "Normal", "Pulling", 'Pulling image "%s"' % c["Image"])
-    if status == "Pending":
-        return ev
-    for c in g["Containers"]:
-        add(started, "Normal", "Pulled", 'Successfully pulled image "%s"' % c["Image"])
-        add(started, "Normal", "Created", "Created container %s" % c["Name"])
-        add(started, "Normal", "Started", "Started container %s" % c["Name"])
-    if g.get("_failed"):
-        for c in g["Containers"]:
-            add(started, "Warning", "Failed", "Error: container %s exited with code 1" % c["Name"])
-    if status == "Terminating":
-        for c in g["Containers"]:
-            add(g["_deleted_at"], "Normal", "Killing", "Stopping container %s" % c["Name"])
-    return ev
-
-
-def _container_view(req, g, c, status):
-    started = _started_at(g, req.lifecycle)
-    if status == "Pending":
-        state = {"StartTime": None, "FinishTime": None, "State": "waiting",
-                 "Reason": "ContainerCreating", "ExitCode": None}
-    elif g.get("_failed"):
-        state = {"StartTime": _iso(started), "FinishTime": _iso(started), "State": "terminated",
-                 "Reason": "Error", "ExitCode": 1}
-    elif status == "Terminating":
-        state = {"StartTime": _iso(started), "FinishTime": None, "State": "running",
-                 "Reason": "Terminating", "ExitCode": None}
-    else:
-        state = {"StartTime": _iso(started), "FinishTime": None, "State": "running",
-                 "Reason": None, "ExitCode": None}
-    return {
-        "Name": c["Name"], "Commands": list(c["Commands"]), "Args": list(c["Args"]),
-        "EnvironmentVars": c["EnvironmentVars"], "Cpu": _num(c["Cpu"]), "Memory": _num(c["Memory"]),
-        "Gpu": None, "WorkingDir": c["WorkingDir"], "Image": c["Image"],
-        "ImagePullPolicy": c["ImagePullPolicy"], "LivenessProbe": None, "ReadinessProbe": None,
-        "Ports": c["Ports"], "VolumeMounts": c["VolumeMounts"], "RestartCount": 0,
-        "CurrentState": state, "PreviousState": None, "Events": None,
-    }
-
-
-def _group_view(req, g):
-    status = _group_state(req, g)[0]
-    return {
-        "ContainerGroupId": g["ContainerGroupId"],
-        "ContainerGroupName": g["ContainerGroupName"],
-        "AvailabilityZone": g["AvailabilityZone"],
-        "ChargeType": g["ChargeType"],
-        "NetworkInterfaceAttributes": [{
-            "NetworkInterfaceId": g["_eni"], "NetworkInterfaceType": "primary",
-            "VpcId": g["_vpc"], "SubnetId": g["_subnet"], "PrivateIpAddress": g["_ip"],
-            "PublicIp": g["_public_ip"] or "", "MacAddress": g["_mac"],
-            "SecurityGroups": [{"SecurityGroupId": s} for s in g["_sgs"]],
-        }],
-        "Cpu": _num(g["Cpu"]), "Memory": _num(g["Memory"]), "Gpu": None,
-        "CreateTime": _fmt(g["_created"]), "RestartPolicy": g["RestartPolicy"], "Status": status,
-        "SucceededTime": None, "Volumes": g["Volumes"], "DnsConfig": g["DnsConfig"],
-        "Containers": [_container_view(req, g, c, status) for c in g["Containers"]],
-        "Events": _events(req, g, status),
-        "Labels": [{"Key": k, "Value": None} for k in ("cluster-id", "namespace", "node-name", "pod-name")],
-        "HostAliases": g["HostAliases"], "IngressBandwidth": None, "EgressBandwidth": None,
-        "InstanceType": g["InstanceType"], "KciType": g["KciType"], "KciMode": "STANDALONE",
-        "ProjectId": g["ProjectId"], "RetainIp": g["RetainIp"], "RetainIpHours": g["RetainIpHours"],
-    }
-
-
 @action(SERVICE, VERSION, "DescribeContainerGroup",
         params=("ContainerGroupId.N", "Search", "ProjectId.N") + PAGE_PARAMS + FILTER_PARAMS)
 def describe_container_group(req):
@@ -603,31 +376,6 @@ def describe_container_group(req):
         items = [g for g in items if g["ProjectId"] in projects]
     page, next_marker, total = paginate(items, marker, max_results)
     return {"MaxResults": max_results, "Marker": next_marker, "TotalCount": total, "ContainerGroups": page}
-
-
-# ------------------------------------------------------------------------------------------ logs
-
-def _log_line(g, c, index, started):
-    """The index-th log line of a container (deterministic)."""
-    image = c["Image"].lower()
-    if "nginx" in image:
-        boot = [
-            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
-            "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
-            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
-            "/docker-entrypoint.sh: Configuration complete; ready for start up",
-        ]
-        if index < len(boot):
-            return boot[index]
-        ts = started + 10 * (index - len(boot) + 1)
-        stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(ts))
-        return '%s - - [%s] "GET / HTTP/1.1" 200 615 "-" "kube-probe/1.21" "-"' % (g["_ip"], stamp)
-    boot = ["%s INFO starting container %s (image %s)" % (_iso(started), c["Name"], c["Image"]),
-            "%s INFO ready" % _iso(started)]
-    if index < len(boot):
-        return boot[index]
-    n = index - len(boot) + 1
-    return "%s INFO heartbeat %d" % (_iso(started + 10 * n), n)
 
 
 @action(SERVICE, VERSION, "DescribeContainerLog",
@@ -669,56 +417,6 @@ def delete_container_group(req):
         if _group_state(req, g)[0] is None:          # lifecycle 0: gone at once
             req.store.delete("container_group", gid)
     return {}
-
-
-# ---------------------------------------------------------------------------------- image caches
-
-def _cache_state(req, cache):
-    now, life = req.now(), req.lifecycle
-    stages = CACHE_FAIL_STAGES if cache.get("_failed") else CACHE_STAGES
-    idx, name = _stage_index(cache["_created"], now, life, stages)
-    out = {"Status": name, "Reason": "", "SnapshotId": "", "ContainerGroupId": ""}
-    if idx >= 1:
-        out["ContainerGroupId"] = cache["_container_group"]
-    if name == "Ready":
-        out["SnapshotId"] = cache["_snapshot"]
-    if name == "Failed":
-        out["Reason"] = CACHE_FAIL_REASON
-    return out
-
-
-def _expired(req, cache):
-    return cache.get("_expire") is not None and req.now() >= cache["_expire"]
-
-
-def _live_caches(req):
-    out = []
-    for c in req.store.list("image_cache"):
-        if _expired(req, c):
-            req.store.delete("image_cache", c["ImageCacheId"])
-            continue
-        out.append(c)
-    return out
-
-
-def _live_cache(req, cid):
-    c = req.store.get("image_cache", cid)
-    if c is not None and _expired(req, c):
-        req.store.delete("image_cache", cid)
-        return None
-    return c
-
-
-def _cache_view(req, c):
-    state = _cache_state(req, c)
-    return {
-        "ImageCacheId": c["ImageCacheId"], "ImageCacheName": c["ImageCacheName"],
-        "Images": list(c["Images"]),
-        "ExpireTime": _fmt(c["_expire"]) if c.get("_expire") is not None else "",
-        "CreateTime": _fmt(c["_created"]), "Status": state["Status"],
-        "SnapshotId": state["SnapshotId"], "ImageCacheSize": c["ImageCacheSize"],
-        "Reason": state["Reason"], "ContainerGroupId": state["ContainerGroupId"],
-    }
 
 
 @action(SERVICE, VERSION, "CreateImageCache", mutates=True,

@@ -2,7 +2,7 @@
 
 The registry's public catalogue (`DescribePublicRepository`, 155 repositories in the document's
 example) is the same for every account; it is copied lazily into an account the first time that
-account calls a KCR action (see `kcr.ensure_seeded`).  The first ten entries are exactly the ones
+account calls a KCR action (see `models.ensure_seeded`).  The first ten entries are exactly the ones
 printed in the document (newest first, as printed); the others are plausible names generated
 deterministically so that paging over the whole catalogue is stable.
 

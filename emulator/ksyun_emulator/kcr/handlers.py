@@ -1,111 +1,27 @@
-"""KCR — the container registry part of the kce endpoint (API version 2018-03-14), 17 actions.
-
-Everything KCR keeps is per account (`req.account_store`: the registry has no region).
-Store kinds (all private to this module):
-
-| kind | id | parent | what |
-|---|---|---|---|
-| `kcr_namespace` | namespace name | | NamespaceSet fields (RepoCount is derived when read) |
-| `kcr_repo` | `namespace/repo` | namespace | RepoSet fields (Public is derived from the namespace) |
-| `kcr_public_repo` | repo name | | the registry's public catalogue, copied into the account lazily |
-| `kcr_tag` | `repo:tag` | repo name | TagSet fields |
-| `kcr_favor` | `RepoType|RepoName` | | FavorSet fields (a favourite is the pair) |
-| `kcr_account` | `"registry"` | | the registry login: salted PBKDF2 hash only, never the password |
-| `kcr_meta` | `"seeded"` | | marks the account as seeded |
-
-Decisions where the documents are silent (the emulator's own choices): DECISIONS.md, section KCR.
+"""KCR handlers: one function per `@action` (17 actions of API version 2018-03-14), params -> models ->
+views with all validation first (name and password rules), and the service's test-control endpoints
+(`ADMIN`: `POST /_emulator/push`, `/_emulator/charts`, and `control_push_tags` / `control_add_charts`
+for the in-process `Emulator`).  The choices the documents left open: DECISIONS.md (in this directory).
 """
-import hashlib
-import hmac
-import os
 import re
-import time
 
-from .core import FILTER_PARAMS, PAGE_PARAMS, action, conflict, invalid, missing, not_found, paginate
-from . import kcr_world
+from ..core import FILTER_PARAMS, PAGE_PARAMS, action, conflict, invalid, missing, not_found
+from .models import (MAX_PUSH_TAGS, SERVICE, VERSION, _bump_favor, _favor_key, _favor_target, _hash_password, _public,
+                     _public_tags, _store, _taken_elsewhere, add_charts, ensure_seeded, fmt_time, generated_tags,
+                     push_tag)
+from .views import _ns_view, _page_response, _repo_view, _tag_view
 
-VERSION = "2018-03-14"
-SERVICE = "kce"
 
 NAMESPACE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 REPO_PATH_RE = re.compile(r"^%s(?:/%s)*$" % (_COMPONENT, _COMPONENT))
-TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 DOCKER_HUB_RE = re.compile(r"^(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 PASSWORD_SPECIALS = "!$%()*+,-./:;<=>?@[]^_`{|}~"
 REPO_TYPES = ("KSYUN HUB", "DOCKER HUB")
 MAX_DESCRIPTION = 1000
 
 
-def fmt_time(ts):
-    """Epoch seconds -> 'YYYY-MM-DD HH:MM:SS' in UTC+8, the documents' display format."""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts) + 8 * 3600))
-
-
-def _public(obj):
-    return {k: v for k, v in obj.items() if not k.startswith("_")}
-
-
-# --------------------------------------------------------------------------------------- seeding
-
-def ensure_seeded(store):
-    """Copy the registry's public catalogue into an account (once)."""
-    if store.get("kcr_meta", "seeded") is not None:
-        return
-    for repo in kcr_world.public_repositories():
-        store.put("kcr_public_repo", repo["RepoName"], dict(repo))
-    store.put("kcr_meta", "seeded", {"seeded": True})
-
-
-def push_tag(store, repo_name, tag, now=None, **fields):
-    """Seed a tag into a repository (the API has no push).  `store` is an account store.
-
-    `fields` override TagSet fields (ImageId, SizeByte, Author, DockerVersion, Architecture, Os,
-    CreateTime).  Returns the tag record.  Raises KeyError if the repository does not exist and
-    ValueError for an invalid tag name.
-    """
-    if not TAG_RE.match(tag or ""):
-        raise ValueError("invalid tag name %r" % (tag,))
-    if store.get("kcr_repo", repo_name) is None and store.get("kcr_public_repo", repo_name) is None:
-        raise KeyError(repo_name)
-    digest = hashlib.sha256(("%s:%s" % (repo_name, tag)).encode()).hexdigest()
-    rec = {
-        "RepoName": repo_name,
-        "TagName": tag,
-        "ImageId": "sha256:" + digest,
-        "CreateTime": fmt_time(time.time() if now is None else now),
-        "SizeByte": 1000000 + int(digest[:6], 16) * 37,
-        "Author": "",
-        "DockerVersion": "18.09.7",
-        "Architecture": "amd64",
-        "Os": "linux",
-    }
-    for key, value in fields.items():
-        if key not in rec:
-            raise ValueError("unknown TagSet field %r" % (key,))
-        rec[key] = value
-    store.put("kcr_tag", "%s:%s" % (repo_name, tag), rec, parent=repo_name)
-    return dict(rec)
-
-
-def add_charts(store, namespace, count=1):
-    """Seed Helm charts into a namespace (only its ChartCount is modelled)."""
-    ns = store.get("kcr_namespace", namespace)
-    if ns is None:
-        raise KeyError(namespace)
-    ns["ChartCount"] = ns.get("ChartCount", 0) + count
-    store.put("kcr_namespace", namespace, ns)
-
-
-# -------------------------------------------------------- test control (POST /_emulator/push, /charts)
-
-MAX_PUSH_TAGS = 10000  # tags one push (admin endpoint or Emulator.push_tags) may carry
-
-
-def generated_tags(count):
-    """The tag names of a push by count: tag-0001, tag-0002, ... (sorted as they are numbered)."""
-    return ["tag-%04d" % i for i in range(1, count + 1)]
-
+# ------------------------------------------------------- test control (POST /_emulator/push, /charts)
 
 def control_push_tags(emu, repository, tags, access_key=None):
     """Emulate `docker push repository:tag` for each tag (the KCR API cannot create tags).
@@ -188,13 +104,7 @@ def _admin_charts(emu, data):
 ADMIN = {("POST", "/push"): _admin_push, ("POST", "/charts"): _admin_charts}
 
 
-# ------------------------------------------------------------------------------------- helpers
-
-def _store(req):
-    store = req.account_store
-    ensure_seeded(store)
-    return store
-
+# ------------------------------------------------------------------------------------ input checks
 
 def _namespace_param(p, name="Namespace"):
     """A namespace name being made: the emulator's name rules apply."""
@@ -221,28 +131,6 @@ def _check_repo_name(value, name):
         raise invalid(name, "A repository name is namespace/repository.")
 
 
-def _taken_elsewhere(req, namespace):
-    """True when another account (or the registry itself) owns this namespace name."""
-    if namespace in kcr_world.public_namespaces():
-        return True
-    return any(s.get("kcr_namespace", namespace) is not None for s in req.other_account_stores())
-
-
-def _ns_view(store, ns):
-    out = _public(ns)
-    out["RepoCount"] = store.count("kcr_repo", parent=ns["Namespace"])
-    out.setdefault("ChartCount", 0)
-    return {k: out[k] for k in ("Namespace", "Public", "RepoCount", "ChartCount", "CreateTime")}
-
-
-def _repo_view(store, repo):
-    out = _public(repo)
-    ns = store.get("kcr_namespace", repo["RepoName"].split("/", 1)[0])
-    if ns is not None:
-        out["Public"] = bool(ns["Public"])
-    return {k: out[k] for k in ("RepoName", "Public", "FavorCount", "PullCount", "Description", "CreateTime")}
-
-
 def _apply_filters(items, filters, getters):
     for name, values in filters.items():
         get = getters[name]
@@ -261,11 +149,6 @@ def _bool_values(values, name="Filter.N.Value"):
         else:
             raise invalid(name, "public is true or false.")
     return out
-
-
-def _page_response(key, items, marker, max_results):
-    page, next_marker, total = paginate(items, marker, max_results)
-    return {"Marker": next_marker, "MaxResults": max_results, "TotalCount": total, key: page}
 
 
 # ----------------------------------------------------------------------------------- namespaces
@@ -436,26 +319,6 @@ def update_repo_desc(req):
     return {}
 
 
-# ------------------------------------------------------------------------------------------ tags
-
-def _tag_view(tag):
-    rec = _public(tag)
-    return {k: rec[k] for k in ("RepoName", "TagName", "ImageId", "CreateTime", "SizeByte", "Author",
-                                "DockerVersion", "Architecture", "Os")}
-
-
-def _public_tags(store, name):
-    """Tags of a public repository: the seeded ones, else one synthesized `latest` (read-only)."""
-    tags = store.list("kcr_tag", parent=name)
-    if tags:
-        return tags
-    repo = store.get("kcr_public_repo", name)
-    digest = hashlib.sha256(("%s:latest" % name).encode()).hexdigest()
-    return [{"RepoName": name, "TagName": "latest", "ImageId": "sha256:" + digest,
-             "CreateTime": repo["CreateTime"], "SizeByte": 1000000 + int(digest[:6], 16) * 37,
-             "Author": "", "DockerVersion": "18.09.7", "Architecture": "amd64", "Os": "linux"}]
-
-
 @action(SERVICE, VERSION, "DescribeTag",
         params=("RepoName",) + PAGE_PARAMS + FILTER_PARAMS)
 def describe_tag(req):
@@ -512,30 +375,6 @@ def delete_tags(req):
     for key in keys:
         store.delete("kcr_tag", key)
     return {}
-
-
-# ------------------------------------------------------------------------------------ favourites
-
-def _favor_target(store, name):
-    """The caller's copy of a KSYUN HUB repository: (kind, record) or (None, None)."""
-    for kind in ("kcr_repo", "kcr_public_repo"):
-        rec = store.get(kind, name)
-        if rec is not None:
-            return kind, rec
-    return None, None
-
-
-def _bump_favor(store, name, delta):
-    kind, rec = _favor_target(store, name)
-    if rec is None:
-        return
-    rec["FavorCount"] = max(0, rec.get("FavorCount", 0) + delta)
-    parent = name.split("/", 1)[0] if kind == "kcr_repo" else None
-    store.put(kind, name, rec, parent=parent)
-
-
-def _favor_key(repo_type, name):
-    return "%s|%s" % (repo_type, name)
 
 
 @action(SERVICE, VERSION, "GetFavor",
@@ -603,21 +442,6 @@ def check_password(value, name="Password"):
             raise invalid(name, "The password may only contain letters, digits and %s" % PASSWORD_SPECIALS)
     if len(classes) < 2:
         raise invalid(name, "The password needs at least two of letters, digits and special characters.")
-
-
-def _hash_password(password, salt=None):
-    salt = salt or os.urandom(16).hex()
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), 10000).hex()
-    return salt, digest
-
-
-def verify_password(store, password):
-    """True when `password` is the account's registry password (for tests)."""
-    acct = store.get("kcr_account", "registry")
-    if acct is None:
-        return False
-    digest = _hash_password(password, acct["_salt"])[1]
-    return hmac.compare_digest(digest, acct["_hash"])
 
 
 def _password_param(p):
