@@ -3,7 +3,7 @@ emulator the way the README starts it: `scripts/with-emulator ansible-playbook .
 
 The module examples share one emulator (one `ansible-playbook` run of several playbooks), in the order
 of ORDER, so that what an example needs exists when it runs: the `_info` examples read the emulator's
-default world (emulator/ksyun_emulator/world.py, kcr_world.py), `kce_cluster` makes the cluster `production`
+default world (emulator/ksyun_emulator/world.py, kcr/catalogue.py), `kce_cluster` makes the cluster `production`
 that the `kce_node` and `kce_kubeconfig` examples use, `kcr_namespace` makes `my-namespace` for the
 `kcr_repository`, `kcr_tag` and `_info` examples. Each module's examples are one playbook up to its first
 `state: absent` task; that task and the ones after it are a second playbook, played after every

@@ -22,7 +22,7 @@ built from it:
   documents define no resource errors: the 404 `*NotFound` and 400 `NamespaceAlreadyExists` /
   `AccountNotRegistered` expected here are the emulator's own codes (emulator/README.md); a
   list read answers an empty list instead, and RepoNamespaceExist answers `Exist: true` (registry
-  namespace names are global: kcr.py).  Four actions name nothing an account owns
+  namespace names are global: kcr/handlers.py).  Four actions name nothing an account owns
   (DescribeInstanceImage, DescribePublicRepository, RegisterRepositoryAccount, CreateImageCache):
   they have no cross-account request.  In full also TWO's own cluster with ONE's instances.
 
