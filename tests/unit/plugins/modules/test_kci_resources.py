@@ -187,7 +187,7 @@ def test_container_states_for_the_wait_messages():
         {"Name": "web", "CurrentState": {"State": "waiting", "Reason": "ContainerCreating", "ExitCode": None}},
         {"Name": "side", "CurrentState": None}]}
     assert cg_shapes.container_states(raw) == ("app terminated (Error, exit code 1), web waiting (ContainerCreating), "
-                                        "side unknown")
+                                               "side unknown")
     assert cg_shapes.container_states(PRINTED_GROUP) == "nginx running"
 
 
@@ -204,7 +204,7 @@ def test_the_api_shapes():
     assert cg_shapes.api_volume(p["volumes"][0]) == dict(Type="NFSVolume", Name="n", NFSVolume=dict(
         Server="s", Path="/p", ReadOnly=None, Options=["vers=3"]))
     assert cg_shapes.api_dns(p["dns_config"]) == dict(NameServer=["10.0.0.2"], Search=None,
-                                               Option=[dict(Name="ndots", Value="2")])
+                                                      Option=[dict(Name="ndots", Value="2")])
     assert cg_shapes.num(2.0) == 2 and cg_shapes.num(2.5) == 2.5 and cg_shapes.num(None) is None
 
 
