@@ -214,6 +214,7 @@ reconciled:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import options
 from ansible_collections.ksyun.cloud.plugins.module_utils._errors import KsyunError
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import image_cache as shapes
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import NamedResource
@@ -267,7 +268,7 @@ class KciImageCache(NamedResource):
         p = self.params
         answer = kci.create_image_cache(
             self.client, p["name"], p["subnet_id"], p["security_group_id"], p["images"], image_cache_size=p["size"],
-            retention_days=p["retention_days"] or None, image_registry_credentials=kci.credentials(p["image_registry_credentials"]))
+            retention_days=p["retention_days"] or None, image_registry_credentials=options.credentials(p["image_registry_credentials"]))
         return answer["ImageCacheId"]
 
     def deletable(self, raw):

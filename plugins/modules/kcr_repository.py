@@ -148,6 +148,7 @@ reconciled:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr.options import check_repo_name
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunResource, state_option
 
 
@@ -167,7 +168,7 @@ class KcrRepository(KsyunResource):
         return self.params["name"].split("/", 1)[0]
 
     def validate(self):
-        return kcr.check_repo_name("name", self.params["name"])
+        return check_repo_name("name", self.params["name"])
 
     def get(self):
         return kcr.find_repository(self.client, self.params["name"])

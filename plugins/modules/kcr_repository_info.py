@@ -118,6 +118,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr.options import check_repo_name
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
@@ -138,7 +139,7 @@ def check_options(params):
     if params["public_catalog"] and params["public"] is not None:
         return "public cannot be used with public_catalog=true: every repository of the public catalogue is public"
     for name in params["names"] or []:
-        problem = kcr.check_repo_name("names", name)
+        problem = check_repo_name("names", name)
         if problem:
             return problem
     return None

@@ -135,6 +135,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr.options import check_repo_name
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import KsyunToolbox, state_option
 
 
@@ -163,7 +164,7 @@ class KcrTag(KsyunToolbox):
         return unique(self.params["tags"])
 
     def validate(self):
-        problem = kcr.check_repo_name("repository", self.params["repository"])
+        problem = check_repo_name("repository", self.params["repository"])
         if problem:
             return problem
         if not self.params["tags"]:

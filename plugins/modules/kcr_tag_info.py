@@ -120,6 +120,7 @@ api_calls:
 """
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr.options import check_repo_name
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import KsyunModule, filters_from, snake
 
 
@@ -139,7 +140,7 @@ def describe(m):
 
 def main():
     m = KsyunModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    problem = kcr.check_repo_name("repository", m.params["repository"]) if m.params["repository"] is not None else None
+    problem = check_repo_name("repository", m.params["repository"]) if m.params["repository"] is not None else None
     if problem:
         m.fail(problem)
     with m.fail_on_error():

@@ -22,7 +22,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import options
 from ansible_collections.ksyun.cloud.plugins.module_utils._compare import pruned
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK, state_option, wait_options
 
@@ -117,7 +117,7 @@ ARGUMENT_SPEC = dict(
     instance_type=dict(type="str"),
     image_cache_id=dict(type="str"),
     auto_match_image_cache=dict(type="bool"),
-    image_registry_credentials=dict(type="list", elements="dict", options=kci.CREDENTIAL_SPEC),
+    image_registry_credentials=dict(type="list", elements="dict", options=options.CREDENTIAL_SPEC),
     restart_policy=dict(type="str", choices=["Always", "OnFailure", "Never"]),
     cpu=dict(type="float"),
     memory=dict(type="float"),
@@ -164,7 +164,7 @@ def truthy(value):
 
 def check_options(p):
     """A message naming the option and the documented rule it breaks, or None."""
-    problem = kci.check_name(p["name"], NAME_MAX)
+    problem = options.check_name(p["name"], NAME_MAX)
     if problem:
         return problem
     if not 1 <= len(p["security_group_ids"]) <= SECURITY_GROUPS_MAX:
@@ -437,7 +437,7 @@ def create_arguments(p):
         kci_type=p["kci_type"] or "RBKCI", charge_type=p["charge_type"] or "HourlyInstantSettlement",
         spot_strategy=p["spot_strategy"], project_id=p["project_id"], instance_type=p["instance_type"],
         image_cache_id=p["image_cache_id"], auto_match_image_cache=p["auto_match_image_cache"],
-        image_registry_credentials=kci.credentials(p["image_registry_credentials"]) or None,
+        image_registry_credentials=options.credentials(p["image_registry_credentials"]) or None,
         restart_policy=p["restart_policy"], cpu=num(p["cpu"]), memory=num(p["memory"]),
         volumes=[api_volume(v) for v in p["volumes"] or []] or None,
         host_aliases=api_host_aliases(p["host_aliases"]), dns_config=api_dns(p["dns_config"]),

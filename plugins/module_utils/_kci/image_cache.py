@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from datetime import datetime
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import options
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import state_option, wait_options
 
 #: CreateImageCache as the document's table states it
@@ -34,7 +34,7 @@ ARGUMENT_SPEC = dict(
     security_group_id=dict(type="str"),
     size=dict(type="int"),
     retention_days=dict(type="int"),
-    image_registry_credentials=dict(type="list", elements="dict", options=kci.CREDENTIAL_SPEC),
+    image_registry_credentials=dict(type="list", elements="dict", options=options.CREDENTIAL_SPEC),
     recreate=dict(type="bool", default=False),
     **state_option("present", "absent"),
     **wait_options(1200)
@@ -49,7 +49,7 @@ NOT_COMPARED = ("subnet_id", "security_group_id", "image_registry_credentials")
 
 def check_options(p):
     """A message naming the option and the documented rule it breaks, or None."""
-    problem = kci.check_name(p["name"], NAME_MAX)
+    problem = options.check_name(p["name"], NAME_MAX)
     if problem:
         return problem
     if not 1 <= len(p["images"]) <= IMAGES_MAX:

@@ -38,16 +38,6 @@ ACCOUNT_ANSWERS = {
 }
 
 
-def check_repo_name(option, value):
-    """A message when `value` (of `option`) is not a full repository name ``namespace/repository``, or None.
-
-    The documents define a repository name only as its namespace, a ``/`` and the repository."""
-    namespace, _sep, path = value.partition("/")
-    if not namespace.strip() or not path.strip():
-        return "%s must be a full repository name namespace/repository, got %r" % (option, value)
-    return None
-
-
 def truth(value):
     """A boolean answer field as a bool (``true``/``"true"``/``1``)."""
     if isinstance(value, str):

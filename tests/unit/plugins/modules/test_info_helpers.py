@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
-from ansible_collections.ksyun.cloud.plugins.module_utils._kcr import api as kcr
+from ansible_collections.ksyun.cloud.plugins.module_utils._kcr.options import check_repo_name
 from ansible_collections.ksyun.cloud.plugins.module_utils._module import filters_from
 
 from ansible_collections.ksyun.cloud.plugins.modules import (
@@ -114,7 +114,7 @@ def test_repository_good_options_pass():
 @pytest.mark.parametrize("name, ok", [("ns/repo", True), ("ns/a/b", True), ("repo", False), ("/repo", False), ("ns/", False),
                                       (" /repo", False), ("ns/ ", False)])
 def test_repository_name(name, ok):
-    message = kcr.check_repo_name("repository", name)
+    message = check_repo_name("repository", name)
     assert (message is None) is ok
     if not ok:
         assert message.startswith("repository must be a full repository name namespace/repository") and repr(name) in message

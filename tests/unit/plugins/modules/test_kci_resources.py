@@ -19,7 +19,7 @@ import pytest
 
 from core_compat import patch_module_args
 
-from ansible_collections.ksyun.cloud.plugins.module_utils._kci import api as kci
+from ansible_collections.ksyun.cloud.plugins.module_utils._kci import options as kci_options
 from ansible_collections.ksyun.cloud.plugins.module_utils._resource import MASK
 from ansible_collections.ksyun.cloud.plugins.modules import kci_container_group as cg
 from ansible_collections.ksyun.cloud.plugins.module_utils import _compare
@@ -110,7 +110,7 @@ def test_each_documented_rule_names_the_option_path(given, message):
 @pytest.mark.parametrize("name, ok", [("a", True), ("a.b-c", True), ("a" * 63, True), ("a" * 64, False),
                                       ("", False), ("A", False), ("a_b", False), (".a", False), ("a-", False)])
 def test_cache_names(name, ok):
-    assert (kci.check_name(name, ic_shapes.NAME_MAX) is None) is ok
+    assert (kci_options.check_name(name, ic_shapes.NAME_MAX) is None) is ok
 
 
 # ------------------------------------------------------------------------------ the comparison
