@@ -452,7 +452,8 @@ class Client:
         The retries of one call end within `retry_budget` seconds, and within the shared `budget`.
         """
         own = RetryBudget(self.retry_budget, clock=self.clock)
-        budgets = (own,) if self.budget is None else (self.budget, own)
+        # the call's own first: a shared budget then counts only the retries actually made
+        budgets = (own,) if self.budget is None else (own, self.budget)
         attempt = 0
         while True:
             data, failure = self._send_once(service, version, action, params, write, method, attempt + 1)

@@ -191,6 +191,14 @@ def test_a_shared_budget_bounds_the_retries_of_every_client_using_it(make_client
     assert shared.retries == 3
 
 
+def test_a_shared_budget_counts_no_retry_the_calls_own_budget_refused(make_client, clock):
+    shared = RetryBudget(100, clock=clock)
+    client, session = make_client([throttled(), throttled(), ok()], rng=MaxRng(), budget=shared, retry_budget=0.7)
+    with pytest.raises(KsyunError):
+        client.call(**READ)                                   # 0.5 s fits the call's 0.7, the next 1 s does not
+    assert len(session.requests) == 2 and shared.retries == 1
+
+
 def test_custom_backoff_base_and_cap(make_client, clock):
     client, _session = make_client([throttled() for dummy in range(5)], max_retries=4, rng=MaxRng(), backoff_base=1,
                                    backoff_cap=3, retry_budget=1000)
