@@ -25,18 +25,18 @@ SERVICE = "kci"
 VERSION = "2020-07-02"
 API = Service(SERVICE, VERSION)
 
-GROUP_STATUSES = ("Running", "Succeeded", "Failed")
-CACHE_STATUSES = ("Preparing", "Creating", "SnapshotCreating", "Ready", "Failed")
-#: image cache statuses in which the API cannot delete it (the DescribeImageCache table's note)
-CACHE_UNDELETABLE = ("Preparing", "SnapshotCreating")
 #: ContainerGroup Status: ready (a group whose containers ran to their end has succeeded) and failed
 GROUP_RUNNING = "Running"
 GROUP_SUCCEEDED = "Succeeded"
 GROUP_READY = (GROUP_RUNNING, GROUP_SUCCEEDED)
 GROUP_FAILED = "Failed"
+#: the values of DescribeContainerGroup's status filter
+GROUP_STATUSES = (GROUP_RUNNING, GROUP_SUCCEEDED, GROUP_FAILED)
 #: ImageCache Status: ready and failed (the others: in progress)
 CACHE_READY = "Ready"
 CACHE_FAILED = "Failed"
+#: image cache statuses in which the API cannot delete it (the DescribeImageCache table's note)
+CACHE_UNDELETABLE = ("Preparing", "SnapshotCreating")
 
 # the DescribeImageCache table and its example disagree on two names (see the spec errata): keep the example's
 _CACHE_RENAMED = {"CreationTime": "CreateTime", "ExpireDateTime": "ExpireTime"}
